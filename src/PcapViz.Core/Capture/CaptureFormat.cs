@@ -1,0 +1,7 @@
+namespace PcapViz.Core.Capture;
+
+public enum CaptureFormat
+{
+    Pcap,
+    PcapNg,
+}

@@ -1,0 +1,427 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace PcapViz.Core.Capture;
+
+/// <summary>
+/// Reads the packet records of a classic pcap or pcapng file (optionally gzip-compressed), one at a time,
+/// without allocating per packet. Damage stops the walk and is reported in <see cref="Damage"/>; every
+/// record before it has already been returned.
+/// </summary>
+public sealed class CaptureReader : IDisposable
+{
+    /// <summary>No real record or block is this large; a claim beyond it is corruption, not data.</summary>
+    internal const int MaxRecordLength = 16 << 20;
+
+    private const uint PcapMagicMicro = 0xA1B2C3D4;
+    private const uint PcapMagicNano = 0xA1B23C4D;
+    private const uint PcapMagicKuznetzov = 0xA1B2CD34;
+    private const uint PcapNgSectionHeader = 0x0A0D0D0A;
+    private const uint PcapNgByteOrderMagic = 0x1A2B3C4D;
+
+    private readonly BufferedSource _source;
+    private readonly long _fileLength;
+    private readonly bool _compressed;
+
+    // Classic pcap state.
+    private bool _bigEndian;
+    private int _pcapLinkType;
+    private long _pcapTicksToNs;
+    private int _pcapRecordHeaderLength;
+    private uint _pcapSnapLength;
+
+    // pcapng state: interfaces of the current section.
+    private readonly List<PcapNgInterface> _interfaces = [];
+    private readonly HashSet<int> _linkTypes = [];
+
+    public string Path { get; }
+    public CaptureFormat Format { get; }
+    public CaptureDamage? Damage { get; private set; }
+    public long FileLength => _fileLength;
+    public long FileBytesRead => _source.FileBytesRead;
+    public IReadOnlyCollection<int> LinkTypes => _linkTypes;
+
+    private CaptureReader(string path, BufferedSource source, long fileLength, bool compressed, CaptureFormat format)
+    {
+        Path = path;
+        _source = source;
+        _fileLength = fileLength;
+        _compressed = compressed;
+        Format = format;
+    }
+
+    /// <summary>Opens a capture and reads its file header; a file that is not a capture throws <see cref="NotACaptureException"/>.</summary>
+    public static CaptureReader Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        try
+        {
+            return Open(path, file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    internal static CaptureReader Open(string path, FileStream file)
+    {
+        long length = file.Length;
+        if (length == 0)
+            throw new NotACaptureException(path, "the file is empty");
+        Span<byte> head = stackalloc byte[4];
+        int got = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        file.Position = 0;
+        bool compressed = got >= 2 && head[0] == 0x1F && head[1] == 0x8B;
+        BufferedSource source = compressed
+            ? new BufferedSource(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), file)
+            : new BufferedSource(file);
+        try
+        {
+            if (!source.Ensure(4))
+                throw new NotACaptureException(path, compressed ? "the compressed data holds fewer than 4 bytes" : "the file is shorter than any capture header");
+            uint magicLe = source.ReadUInt32At(0, bigEndian: false);
+            CaptureReader reader;
+            if (magicLe == PcapNgSectionHeader)
+            {
+                reader = new CaptureReader(path, source, compressed ? -1 : length, compressed, CaptureFormat.PcapNg);
+            }
+            else
+            {
+                reader = new CaptureReader(path, source, compressed ? -1 : length, compressed, CaptureFormat.Pcap);
+                reader.ReadPcapHeader(magicLe);
+            }
+            return reader;
+        }
+        catch (InvalidDataException e) when (compressed)
+        {
+            source.Dispose();
+            throw new NotACaptureException(path, "the gzip data is corrupt (" + e.Message + ")");
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    private void ReadPcapHeader(uint magicLe)
+    {
+        uint magicBe = BinaryPrimitives.ReverseEndianness(magicLe);
+        uint magic;
+        if (magicLe is PcapMagicMicro or PcapMagicNano or PcapMagicKuznetzov)
+        {
+            _bigEndian = false;
+            magic = magicLe;
+        }
+        else if (magicBe is PcapMagicMicro or PcapMagicNano or PcapMagicKuznetzov)
+        {
+            _bigEndian = true;
+            magic = magicBe;
+        }
+        else
+        {
+            throw new NotACaptureException(Path, $"it begins with 0x{magicBe:X8}, which is neither a pcap nor a pcapng magic number");
+        }
+        if (!_source.Ensure(24))
+            throw new NotACaptureException(Path, "the pcap file header is cut short");
+        _pcapSnapLength = _source.ReadUInt32At(16, _bigEndian);
+        // The upper bits of the link-type field carry FCS information, not the link type.
+        _pcapLinkType = (int)(_source.ReadUInt32At(20, _bigEndian) & 0x0FFFFFFF);
+        _pcapTicksToNs = magic == PcapMagicNano ? 1 : 1000;
+        _pcapRecordHeaderLength = magic == PcapMagicKuznetzov ? 24 : 16;
+        _linkTypes.Add(_pcapLinkType);
+        _source.Advance(24);
+    }
+
+    /// <summary>Reads the next packet; false at the end of the capture or at damage (see <see cref="Damage"/>).</summary>
+    public bool ReadNext(ref RawPacket packet)
+    {
+        if (Damage is not null)
+            return false;
+        try
+        {
+            return Format == CaptureFormat.Pcap ? ReadPcapRecord(ref packet) : ReadPcapNgPacket(ref packet);
+        }
+        catch (InvalidDataException e) when (_compressed)
+        {
+            Damage = new CaptureDamage(Path, _source.Position, "the gzip data is corrupt (" + e.Message + ")");
+            return false;
+        }
+        catch (EndOfStreamException)
+        {
+            Damage = new CaptureDamage(Path, _source.Position, "the compressed stream ends early");
+            return false;
+        }
+    }
+
+    private bool Fail(string reason)
+    {
+        Damage = new CaptureDamage(Path, _source.Position, reason);
+        return false;
+    }
+
+    private bool ClaimFitsInFile(long claimed) => _fileLength < 0 || _source.Position + claimed <= _fileLength;
+
+    private bool ReadPcapRecord(ref RawPacket packet)
+    {
+        int headerLength = _pcapRecordHeaderLength;
+        if (!_source.Ensure(headerLength))
+        {
+            if (_source.Available == 0)
+                return false;
+            return Fail($"the file ends inside a record header ({_source.Available} of {headerLength} bytes)");
+        }
+        uint seconds = _source.ReadUInt32At(0, _bigEndian);
+        uint fraction = _source.ReadUInt32At(4, _bigEndian);
+        uint included = _source.ReadUInt32At(8, _bigEndian);
+        uint original = _source.ReadUInt32At(12, _bigEndian);
+        uint limit = Math.Max(_pcapSnapLength, 262144u);
+        if (included > limit || included > MaxRecordLength)
+            return Fail($"a record claims {included} captured bytes, more than the snap length allows");
+        if (!ClaimFitsInFile(headerLength + (long)included))
+            return Fail($"a record claims {included} bytes but the file ends first");
+        if (!_source.Ensure(headerLength + (int)included))
+            return Fail($"the file ends inside a record of {included} bytes");
+        packet.LinkType = _pcapLinkType;
+        packet.InterfaceId = 0;
+        packet.TimestampNs = seconds * 1_000_000_000L + fraction * _pcapTicksToNs;
+        packet.OriginalLength = (int)Math.Min(Math.Max(original, included), int.MaxValue);
+        packet.Data = _source.Peek(headerLength + (int)included)[headerLength..];
+        _source.Advance(headerLength + (int)included);
+        return true;
+    }
+
+    private bool ReadPcapNgPacket(ref RawPacket packet)
+    {
+        while (true)
+        {
+            if (!_source.Ensure(12))
+            {
+                if (_source.Available == 0)
+                    return false;
+                return Fail($"the file ends inside a block header ({_source.Available} bytes left)");
+            }
+            uint typeLe = _source.ReadUInt32At(0, bigEndian: false);
+            if (typeLe == PcapNgSectionHeader)
+            {
+                if (!ReadSectionHeader())
+                    return false;
+                continue;
+            }
+            uint type = _bigEndian ? BinaryPrimitives.ReverseEndianness(typeLe) : typeLe;
+            uint length = _source.ReadUInt32At(4, _bigEndian);
+            if (length < 12 || length % 4 != 0)
+                return Fail($"a block of type 0x{type:X} has an invalid length of {length}");
+            if (!ClaimFitsInFile(length))
+                return Fail($"a block of type 0x{type:X} claims {length} bytes but the file ends first");
+            bool isPacket = type is 1 or 2 or 3 or 6;
+            if (!isPacket)
+            {
+                // Name resolution, statistics and custom blocks carry no packets; skip without buffering.
+                if (!_source.Skip(length))
+                    return Fail($"the file ends inside a block of type 0x{type:X}");
+                continue;
+            }
+            if (length > MaxRecordLength)
+                return Fail($"a block of type 0x{type:X} claims {length} bytes, more than any packet block can hold");
+            if (!_source.Ensure((int)length))
+                return Fail($"the file ends inside a block of type 0x{type:X} ({length} bytes)");
+            var block = _source.Peek((int)length);
+            if (ReadUInt32(block[^4..]) != length)
+                return Fail($"a block of type 0x{type:X} has a trailing length that does not match its leading length");
+            bool produced = type switch
+            {
+                1 => ReadInterfaceDescription(block),
+                6 => ReadEnhancedPacket(block, ref packet),
+                3 => ReadSimplePacket(block, ref packet),
+                _ => ReadObsoletePacket(block, ref packet),
+            };
+            if (Damage is not null)
+                return false;
+            _source.Advance((int)length);
+            if (produced)
+                return true;
+        }
+    }
+
+    private uint ReadUInt32(ReadOnlySpan<byte> span) =>
+        _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(span) : BinaryPrimitives.ReadUInt32LittleEndian(span);
+
+    private ushort ReadUInt16(ReadOnlySpan<byte> span) =>
+        _bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(span) : BinaryPrimitives.ReadUInt16LittleEndian(span);
+
+    private bool ReadSectionHeader()
+    {
+        if (!_source.Ensure(16))
+            return Fail("the file ends inside a section header block");
+        uint orderLe = _source.ReadUInt32At(8, bigEndian: false);
+        if (orderLe == PcapNgByteOrderMagic)
+            _bigEndian = false;
+        else if (BinaryPrimitives.ReverseEndianness(orderLe) == PcapNgByteOrderMagic)
+            _bigEndian = true;
+        else
+            return Format == CaptureFormat.PcapNg && _source.Position == 0
+                ? throw new NotACaptureException(Path, "its section header has no valid byte-order magic")
+                : Fail("a section header block has no valid byte-order magic");
+        uint length = _source.ReadUInt32At(4, _bigEndian);
+        if (length < 28 || length % 4 != 0)
+            return Fail($"a section header block has an invalid length of {length}");
+        if (!ClaimFitsInFile(length))
+            return Fail($"a section header block claims {length} bytes but the file ends first");
+        _interfaces.Clear();
+        if (!_source.Skip(length))
+            return Fail("the file ends inside a section header block");
+        return true;
+    }
+
+    private bool ReadInterfaceDescription(ReadOnlySpan<byte> block)
+    {
+        if (block.Length < 20)
+        {
+            Fail("an interface description block is shorter than its fixed fields");
+            return false;
+        }
+        int linkType = ReadUInt16(block[8..]);
+        uint snapLength = ReadUInt32(block[12..]);
+        bool powerOfTwo = false;
+        int exponent = 6;
+        long offsetSeconds = 0;
+        var options = block[16..^4];
+        while (options.Length >= 4)
+        {
+            int code = ReadUInt16(options);
+            int optionLength = ReadUInt16(options[2..]);
+            if (code == 0 || 4 + optionLength > options.Length)
+                break;
+            var value = options.Slice(4, optionLength);
+            if (code == 9 && optionLength >= 1)
+            {
+                powerOfTwo = (value[0] & 0x80) != 0;
+                exponent = value[0] & 0x7F;
+            }
+            else if (code == 14 && optionLength >= 8)
+            {
+                offsetSeconds = _bigEndian ? BinaryPrimitives.ReadInt64BigEndian(value) : BinaryPrimitives.ReadInt64LittleEndian(value);
+            }
+            options = options[Math.Min(options.Length, 4 + ((optionLength + 3) & ~3))..];
+        }
+        _interfaces.Add(new PcapNgInterface(linkType, snapLength, powerOfTwo, exponent, offsetSeconds));
+        _linkTypes.Add(linkType);
+        return false;
+    }
+
+    private bool Interface(long id, out PcapNgInterface found)
+    {
+        if (id < 0 || id >= _interfaces.Count)
+        {
+            found = default;
+            Fail($"a packet names interface {id}, but the section describes {_interfaces.Count}");
+            return false;
+        }
+        found = _interfaces[(int)id];
+        return true;
+    }
+
+    private bool ReadEnhancedPacket(ReadOnlySpan<byte> block, ref RawPacket packet)
+    {
+        if (block.Length < 32)
+        {
+            Fail("an enhanced packet block is shorter than its fixed fields");
+            return false;
+        }
+        uint interfaceId = ReadUInt32(block[8..]);
+        if (!Interface(interfaceId, out var face))
+            return false;
+        ulong units = ((ulong)ReadUInt32(block[12..]) << 32) | ReadUInt32(block[16..]);
+        uint captured = ReadUInt32(block[20..]);
+        uint original = ReadUInt32(block[24..]);
+        if (captured > block.Length - 32)
+        {
+            Fail($"an enhanced packet block claims {captured} captured bytes but holds {block.Length - 32}");
+            return false;
+        }
+        packet.LinkType = face.LinkType;
+        packet.InterfaceId = (int)interfaceId;
+        packet.TimestampNs = face.ToNanoseconds(units);
+        packet.OriginalLength = (int)Math.Min(Math.Max(original, captured), int.MaxValue);
+        packet.Data = block.Slice(28, (int)captured);
+        return true;
+    }
+
+    private bool ReadSimplePacket(ReadOnlySpan<byte> block, ref RawPacket packet)
+    {
+        if (block.Length < 16)
+        {
+            Fail("a simple packet block is shorter than its fixed fields");
+            return false;
+        }
+        if (!Interface(0, out var face))
+            return false;
+        uint original = ReadUInt32(block[8..]);
+        long captured = Math.Min(original, block.Length - 16);
+        if (face.SnapLength > 0)
+            captured = Math.Min(captured, face.SnapLength);
+        packet.LinkType = face.LinkType;
+        packet.InterfaceId = 0;
+        // A simple packet block carries no timestamp.
+        packet.TimestampNs = 0;
+        packet.OriginalLength = (int)Math.Min(original, int.MaxValue);
+        packet.Data = block.Slice(12, (int)captured);
+        return true;
+    }
+
+    private bool ReadObsoletePacket(ReadOnlySpan<byte> block, ref RawPacket packet)
+    {
+        if (block.Length < 32)
+        {
+            Fail("a packet block is shorter than its fixed fields");
+            return false;
+        }
+        int interfaceId = ReadUInt16(block[8..]);
+        if (!Interface(interfaceId, out var face))
+            return false;
+        ulong units = ((ulong)ReadUInt32(block[12..]) << 32) | ReadUInt32(block[16..]);
+        uint captured = ReadUInt32(block[20..]);
+        uint original = ReadUInt32(block[24..]);
+        if (captured > block.Length - 32)
+        {
+            Fail($"a packet block claims {captured} captured bytes but holds {block.Length - 32}");
+            return false;
+        }
+        packet.LinkType = face.LinkType;
+        packet.InterfaceId = interfaceId;
+        packet.TimestampNs = face.ToNanoseconds(units);
+        packet.OriginalLength = (int)Math.Min(Math.Max(original, captured), int.MaxValue);
+        packet.Data = block.Slice(28, (int)captured);
+        return true;
+    }
+
+    public void Dispose() => _source.Dispose();
+
+    private readonly record struct PcapNgInterface(int LinkType, uint SnapLength, bool PowerOfTwo, int Exponent, long OffsetSeconds)
+    {
+        public long ToNanoseconds(ulong units)
+        {
+            long offsetNs = OffsetSeconds * 1_000_000_000L;
+            if (PowerOfTwo)
+            {
+                int shift = Math.Min(Exponent, 63);
+                UInt128 ns = (UInt128)units * 1_000_000_000UL >> shift;
+                return offsetNs + (long)(ulong)ns;
+            }
+            if (Exponent <= 9)
+                return offsetNs + (long)(units * Pow10(9 - Exponent));
+            return offsetNs + (long)(units / Pow10(Math.Min(Exponent - 9, 19)));
+        }
+
+        private static ulong Pow10(int n)
+        {
+            ulong value = 1;
+            for (int i = 0; i < n; i++)
+                value *= 10;
+            return value;
+        }
+    }
+}

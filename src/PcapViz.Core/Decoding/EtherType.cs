@@ -1,0 +1,55 @@
+namespace PcapViz.Core.Decoding;
+
+public static class EtherType
+{
+    public const ushort Ipv4 = 0x0800;
+    public const ushort Arp = 0x0806;
+    public const ushort Rarp = 0x8035;
+    public const ushort Vlan = 0x8100;
+    public const ushort Ipv6 = 0x86DD;
+    public const ushort Mpls = 0x8847;
+    public const ushort MplsMulticast = 0x8848;
+    public const ushort PppoeDiscovery = 0x8863;
+    public const ushort PppoeSession = 0x8864;
+    public const ushort Eapol = 0x888E;
+    public const ushort QinQ = 0x88A8;
+    public const ushort Lldp = 0x88CC;
+    public const ushort QinQLegacy = 0x9100;
+    public const ushort QinQLegacy2 = 0x9200;
+
+    /// <summary>
+    /// 802.3 frames carry a length, not a type; we file their LLC payload under values below 0x0600,
+    /// which no real EtherType uses: the DSAP, or <see cref="SnapVendor"/> for SNAP with a vendor OUI.
+    /// </summary>
+    public const ushort SnapVendor = 0x05FF;
+    public const ushort LlcStp = 0x0042;
+
+    public static string Name(ushort etherType) => etherType switch
+    {
+        Ipv4 => "IPv4",
+        Ipv6 => "IPv6",
+        Arp => "ARP",
+        Rarp => "RARP",
+        Lldp => "LLDP",
+        Eapol => "EAPOL",
+        PppoeDiscovery => "PPPoED",
+        PppoeSession => "PPPoE",
+        Mpls or MplsMulticast => "MPLS",
+        0x88CA => "TIPC",
+        0x8809 => "LACP",
+        0x88F7 => "PTP",
+        0x8899 => "RRCP",
+        0x9000 => "LOOP",
+        0x88E5 => "MACsec",
+        0x8902 => "CFM",
+        0x0842 => "WoL",
+        LlcStp => "STP",
+        SnapVendor => "SNAP",
+        0x00E0 => "IPX",
+        0x00F0 => "NetBIOS",
+        0x00FE => "ISIS",
+        0 => "Unknown",
+        < 0x0600 => "LLC",
+        _ => "0x" + etherType.ToString("X4", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using PcapViz.Core.Decoding;
+
+namespace PcapViz.Core.Flows;
+
+/// <summary>
+/// Identity of a unidirectional flow: link addresses, VLAN, network protocol, IP addresses, transport protocol and ports.
+/// Every layer-2, -3 and -4 figure is a sum over flows grouped by a part of this key.
+/// </summary>
+public readonly struct FlowKey : IEquatable<FlowKey>
+{
+    public readonly ulong SourceMac;
+    public readonly ulong DestinationMac;
+    public readonly ulong SourceHigh;
+    public readonly ulong SourceLow;
+    public readonly ulong DestinationHigh;
+    public readonly ulong DestinationLow;
+    public readonly ushort SourcePort;
+    public readonly ushort DestinationPort;
+    public readonly ushort Vlan;
+    public readonly ushort EtherType;
+    public readonly byte IpVersion;
+    public readonly byte Protocol;
+    public readonly PacketFlags Flags;
+
+    public FlowKey(ulong sourceMac, ulong destinationMac, ushort vlan, ushort etherType, byte ipVersion,
+        ulong sourceHigh, ulong sourceLow, ulong destinationHigh, ulong destinationLow,
+        byte protocol, ushort sourcePort, ushort destinationPort, PacketFlags flags)
+    {
+        SourceMac = sourceMac;
+        DestinationMac = destinationMac;
+        Vlan = vlan;
+        EtherType = etherType;
+        IpVersion = ipVersion;
+        SourceHigh = sourceHigh;
+        SourceLow = sourceLow;
+        DestinationHigh = destinationHigh;
+        DestinationLow = destinationLow;
+        Protocol = protocol;
+        SourcePort = sourcePort;
+        DestinationPort = destinationPort;
+        Flags = flags;
+    }
+
+    /// <summary>The key of a decoded packet; fragments and ports-less packets keep what they carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FlowKey From(in DecodedPacket p)
+    {
+        const PacketFlags keyed = PacketFlags.HasMacs | PacketFlags.HasIp | PacketFlags.HasPorts | PacketFlags.HasVlan;
+        return new FlowKey(p.SourceMac, p.DestinationMac, p.Vlan, p.EtherType, p.IpVersion,
+            p.SourceHigh, p.SourceLow, p.DestinationHigh, p.DestinationLow,
+            p.Protocol, p.SourcePort, p.DestinationPort, p.Flags & keyed);
+    }
+
+    public bool HasMacs => (Flags & PacketFlags.HasMacs) != 0;
+    public bool HasIp => (Flags & PacketFlags.HasIp) != 0;
+    public bool HasPorts => (Flags & PacketFlags.HasPorts) != 0;
+    public bool HasVlan => (Flags & PacketFlags.HasVlan) != 0;
+
+    /// <summary>The same conversation seen from the other end.</summary>
+    public FlowKey Reversed() => new(DestinationMac, SourceMac, Vlan, EtherType, IpVersion,
+        DestinationHigh, DestinationLow, SourceHigh, SourceLow, Protocol, DestinationPort, SourcePort, Flags);
+
+    public IPAddress? SourceAddress => HasIp ? ToAddress(IpVersion, SourceHigh, SourceLow) : null;
+    public IPAddress? DestinationAddress => HasIp ? ToAddress(IpVersion, DestinationHigh, DestinationLow) : null;
+
+    public static IPAddress ToAddress(byte version, ulong high, ulong low)
+    {
+        if (version == 4)
+        {
+            Span<byte> v4 = stackalloc byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(v4, (uint)low);
+            return new IPAddress(v4);
+        }
+        Span<byte> v6 = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(v6, high);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(v6[8..], low);
+        return new IPAddress(v6);
+    }
+
+    public bool Equals(FlowKey other) =>
+        SourceLow == other.SourceLow && DestinationLow == other.DestinationLow
+        && SourcePort == other.SourcePort && DestinationPort == other.DestinationPort
+        && SourceMac == other.SourceMac && DestinationMac == other.DestinationMac
+        && SourceHigh == other.SourceHigh && DestinationHigh == other.DestinationHigh
+        && Vlan == other.Vlan && EtherType == other.EtherType && IpVersion == other.IpVersion
+        && Protocol == other.Protocol && Flags == other.Flags;
+
+    public override bool Equals(object? obj) => obj is FlowKey other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        // Multiply-xorshift mixing: cheaper than HashCode.Combine over thirteen fields, and spreads ports and addresses well.
+        ulong h = SourceLow * 0x9E3779B97F4A7C15UL;
+        h ^= DestinationLow * 0xC2B2AE3D27D4EB4FUL;
+        h ^= ((ulong)SourcePort << 48 | (ulong)DestinationPort << 32 | (ulong)Vlan << 16 | EtherType) * 0x165667B19E3779F9UL;
+        h ^= (SourceHigh ^ (DestinationHigh << 1)) * 0x27D4EB2F165667C5UL;
+        h ^= (SourceMac ^ (DestinationMac << 3) ^ ((ulong)Protocol << 56) ^ ((ulong)Flags << 48) ^ ((ulong)IpVersion << 40)) * 0x94D049BB133111EBUL;
+        h ^= h >> 29;
+        return (int)h ^ (int)(h >> 32);
+    }
+
+    public static bool operator ==(FlowKey left, FlowKey right) => left.Equals(right);
+    public static bool operator !=(FlowKey left, FlowKey right) => !left.Equals(right);
+}

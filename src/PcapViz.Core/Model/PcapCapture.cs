@@ -1,0 +1,60 @@
+using PcapViz.Core.Capture;
+using PcapViz.Core.Flows;
+
+namespace PcapViz;
+
+/// <summary>One capture file, read once: its totals and the flows every later figure is summed from.</summary>
+public sealed class PcapCapture
+{
+    private readonly FlowTable _flows;
+
+    public PcapCapture(string path, CaptureFormat format, IReadOnlyList<string> linkTypes, long packets, long bytes, long capturedBytes,
+        long firstNs, long lastNs, long unsupportedLinkTypePackets, long malformedPackets, CaptureDamage? damage, FlowTable flows)
+    {
+        Path = path;
+        Format = format;
+        LinkTypes = linkTypes.ToArray();
+        Packets = packets;
+        Bytes = bytes;
+        CapturedBytes = capturedBytes;
+        if (packets > 0)
+        {
+            FirstSeen = Timestamps.FromUnixNanoseconds(firstNs);
+            LastSeen = Timestamps.FromUnixNanoseconds(lastNs);
+        }
+        UnsupportedLinkTypePackets = unsupportedLinkTypePackets;
+        MalformedPackets = malformedPackets;
+        Damage = damage?.ToString();
+        DamageOffset = damage?.Offset;
+        _flows = flows;
+    }
+
+    public string Path { get; }
+    public string Name => System.IO.Path.GetFileName(Path);
+    public CaptureFormat Format { get; }
+    /// <summary>Link types named by the file, e.g. "Ethernet(1)".</summary>
+    public string[] LinkTypes { get; }
+    public long Packets { get; }
+    /// <summary>Sum of the packets' original wire lengths.</summary>
+    public long Bytes { get; }
+    /// <summary>Sum of the lengths actually stored in the file (less than <see cref="Bytes"/> when a snap length cut packets).</summary>
+    public long CapturedBytes { get; }
+    public DateTimeOffset? FirstSeen { get; }
+    public DateTimeOffset? LastSeen { get; }
+    public TimeSpan Duration => FirstSeen is { } first && LastSeen is { } last ? last - first : TimeSpan.Zero;
+    public int FlowCount => _flows.Count;
+    /// <summary>Packets of a link type that neither our decoder nor PacketDotNet reads: counted, not attributed.</summary>
+    public long UnsupportedLinkTypePackets { get; }
+    /// <summary>Packets shorter than their own headers claim: attributed as far as they go.</summary>
+    public long MalformedPackets { get; }
+    public long UndecodedPackets => UnsupportedLinkTypePackets + MalformedPackets;
+    /// <summary>Where and why reading stopped early; null when the file was read to its end.</summary>
+    public string? Damage { get; }
+    public long? DamageOffset { get; }
+    /// <summary>What the reader noticed that is not damage, such as a link type nothing decodes (once per file).</summary>
+    public string[] Warnings { get; init; } = [];
+
+    public FlowTable GetFlowTable() => _flows;
+
+    public override string ToString() => Path;
+}
