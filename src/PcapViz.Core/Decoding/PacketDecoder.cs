@@ -407,10 +407,8 @@ public static class PacketDecoder
             p.Status = DecodeStatus.Malformed;
             return;
         }
-        ushort hardware = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 2, 2));
-        ushort addressLength = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 4, 2));
-        if (hardware == 1 && addressLength == 6)
-            p.SourceMac = ReadMac(data, offset + 6);
+        // Cooked captures name the sender's link address only; with no destination it cannot key a layer-2
+        // conversation (nor pair with its reverse), so it stays out of the flow.
         ushort protocol = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 14, 2));
         DecodeCookedPayload(data, offset + 16, protocol, ref p, depth);
     }
@@ -423,9 +421,6 @@ public static class PacketDecoder
             return;
         }
         ushort protocol = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset, 2));
-        ushort hardware = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 8, 2));
-        if (hardware == 1 && data[offset + 11] == 6)
-            p.SourceMac = ReadMac(data, offset + 12);
         DecodeCookedPayload(data, offset + 20, protocol, ref p, depth);
     }
 

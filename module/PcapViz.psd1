@@ -1,0 +1,38 @@
+#
+# Module manifest source for PcapViz.
+#
+# ModuleVersion is a placeholder: build.ps1 stamps it from <VersionPrefix> in
+# Directory.Build.props when it lays the module out at out/PcapViz/.
+#
+@{
+    RootModule             = 'PcapViz.PowerShell.dll'
+    ModuleVersion          = '0.0.0'
+    GUID                   = '446c6eea-b9c9-4e28-8fd9-f0848e3080ea'
+    Author                 = 'PcapViz contributors'
+    CompanyName            = 'PcapViz'
+    Copyright              = '(c) PcapViz contributors. MIT licence.'
+    Description            = 'Reads pcap and pcapng packet captures at disk speed into typed capture, flow and topology objects: conversations, layer 2/3/4 topologies, frequent hosts and graphs, from the PowerShell pipeline.'
+    PowerShellVersion      = '7.4'
+    CompatiblePSEditions   = @('Core')
+
+    FormatsToProcess       = @('PcapViz.Format.ps1xml')
+    TypesToProcess         = @('PcapViz.Types.ps1xml')
+
+    # Explicit lists: no wildcards, so command discovery never has to load the module.
+    CmdletsToExport        = @(
+        'Import-Pcap'
+        'Get-PcapFlow'
+    )
+    FunctionsToExport      = @()
+    AliasesToExport        = @()
+    VariablesToExport      = @()
+
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('pcap', 'pcapng', 'network', 'packet', 'capture', 'flow', 'topology', 'graphviz', 'forensics', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            # ProjectUri: set once the repository has a public home.
+            ReleaseNotes = 'See README.md.'
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using PcapViz.Core.Decoding;
+using PcapViz.Core.Topology;
+
+namespace PcapViz.Core.Flows;
+
+/// <summary>Pairs each unidirectional flow with its reverse into one conversation, oriented from the side that opened it.</summary>
+public static class ConversationBuilder
+{
+    public static IEnumerable<PcapFlow> Build(FlowTable flows, string capture)
+    {
+        var paired = new HashSet<FlowKey>();
+        var conversations = new List<PcapFlow>(flows.Count);
+        foreach (var (key, counters) in flows.Entries)
+        {
+            if (paired.Contains(key))
+                continue;
+            var reverseKey = key.Reversed();
+            FlowCounters reverse = default;
+            bool hasReverse = reverseKey != key && flows.TryGet(reverseKey, out reverse);
+            if (hasReverse)
+                paired.Add(reverseKey);
+            paired.Add(key);
+            if (hasReverse && OpenedFromOtherSide(counters, reverse))
+                conversations.Add(Create(reverseKey, reverse, counters, capture));
+            else
+                conversations.Add(Create(key, counters, reverse, capture));
+        }
+        conversations.Sort((a, b) => a.FirstSeen.CompareTo(b.FirstSeen));
+        return conversations;
+    }
+
+    /// <summary>The opener sent the bare SYN; without one, the side heard from first.</summary>
+    private static bool OpenedFromOtherSide(in FlowCounters forward, in FlowCounters reverse)
+    {
+        const byte syn = (byte)TcpFlags.SYN, ack = (byte)TcpFlags.ACK;
+        bool forwardOpened = (forward.FirstTcpFlags & (syn | ack)) == syn;
+        bool reverseOpened = (reverse.FirstTcpFlags & (syn | ack)) == syn;
+        if (forwardOpened != reverseOpened)
+            return reverseOpened;
+        return reverse.FirstNs < forward.FirstNs;
+    }
+
+    private static PcapFlow Create(in FlowKey key, in FlowCounters sent, in FlowCounters received, string capture)
+    {
+        long first = received.Packets == 0 ? sent.FirstNs : Math.Min(sent.FirstNs, received.FirstNs);
+        long last = Math.Max(sent.LastNs, received.Packets == 0 ? long.MinValue : received.LastNs);
+        int? sourcePort = key.HasPorts ? key.SourcePort : null;
+        int? destinationPort = key.HasPorts ? key.DestinationPort : null;
+        return new PcapFlow
+        {
+            Protocol = key.HasIp ? WellKnownPorts.ProtocolName(key.Protocol) : EtherType.Name(key.EtherType),
+            IpProtocol = key.HasIp ? key.Protocol : null,
+            SourceAddress = key.SourceAddress,
+            DestinationAddress = key.DestinationAddress,
+            SourcePort = sourcePort,
+            DestinationPort = destinationPort,
+            SourceMac = key.HasMacs ? NodeIds.Mac(key.SourceMac) : null,
+            DestinationMac = key.HasMacs ? NodeIds.Mac(key.DestinationMac) : null,
+            Vlan = key.HasVlan ? key.Vlan : null,
+            SentPackets = sent.Packets,
+            SentBytes = sent.Bytes,
+            ReceivedPackets = received.Packets,
+            ReceivedBytes = received.Bytes,
+            SentPayloadBytes = sent.PayloadBytes,
+            ReceivedPayloadBytes = received.PayloadBytes,
+            FirstSeen = Timestamps.FromUnixNanoseconds(first),
+            LastSeen = Timestamps.FromUnixNanoseconds(last),
+            TcpFlags = (TcpFlags)(sent.TcpFlags | received.TcpFlags),
+            Application = key.HasPorts ? WellKnownPorts.Guess(key.Protocol, key.SourcePort, key.DestinationPort) : null,
+            Capture = capture,
+        };
+    }
+}

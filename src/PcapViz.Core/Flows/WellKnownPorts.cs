@@ -1,0 +1,61 @@
+namespace PcapViz.Core.Flows;
+
+/// <summary>A guess at the application from well-known ports, as a first hint for an analyst; no payload is inspected.</summary>
+public static class WellKnownPorts
+{
+    private static readonly Dictionary<int, string> Tcp = new()
+    {
+        [20] = "FTP-DATA", [21] = "FTP", [22] = "SSH", [23] = "Telnet", [25] = "SMTP", [53] = "DNS", [80] = "HTTP", [88] = "Kerberos",
+        [110] = "POP3", [111] = "RPC", [135] = "MSRPC", [139] = "NetBIOS-SSN", [143] = "IMAP", [179] = "BGP", [389] = "LDAP",
+        [443] = "TLS", [445] = "SMB", [465] = "SMTPS", [514] = "RSH", [587] = "SMTP", [636] = "LDAPS", [853] = "DoT", [873] = "rsync",
+        [993] = "IMAPS", [995] = "POP3S", [1080] = "SOCKS", [1433] = "MSSQL", [1521] = "Oracle", [1723] = "PPTP", [1883] = "MQTT",
+        [2049] = "NFS", [3128] = "HTTP-Proxy", [3268] = "LDAP-GC", [3306] = "MySQL", [3389] = "RDP", [4444] = "Metasploit",
+        [5060] = "SIP", [5061] = "SIPS", [5222] = "XMPP", [5432] = "PostgreSQL", [5900] = "VNC", [5985] = "WinRM", [5986] = "WinRM-TLS",
+        [6379] = "Redis", [6667] = "IRC", [8000] = "HTTP-Alt", [8080] = "HTTP-Alt", [8443] = "HTTPS-Alt", [8883] = "MQTTS", [9001] = "Tor", [9050] = "Tor-SOCKS",
+        [9200] = "Elasticsearch", [11211] = "Memcached", [27017] = "MongoDB",
+    };
+
+    private static readonly Dictionary<int, string> Udp = new()
+    {
+        [53] = "DNS", [67] = "DHCP", [68] = "DHCP", [69] = "TFTP", [123] = "NTP", [137] = "NetBIOS-NS", [138] = "NetBIOS-DGM",
+        [161] = "SNMP", [162] = "SNMP-Trap", [427] = "SLP", [443] = "QUIC", [500] = "IKE", [514] = "Syslog", [520] = "RIP", [546] = "DHCPv6",
+        [547] = "DHCPv6", [1194] = "OpenVPN", [1900] = "SSDP", [3478] = "STUN", [3544] = "Teredo", [4500] = "IPsec-NAT-T",
+        [4789] = "VXLAN", [5353] = "mDNS", [5355] = "LLMNR", [5060] = "SIP", [8612] = "BJNP", [17500] = "Dropbox-LAN-Sync", [51820] = "WireGuard",
+    };
+
+    /// <summary>The service behind the lower-numbered well-known port of a conversation, or null.</summary>
+    public static string? Guess(byte protocol, int sourcePort, int destinationPort)
+    {
+        var table = protocol switch
+        {
+            6 => Tcp,
+            17 => Udp,
+            _ => null,
+        };
+        if (table is null)
+            return null;
+        if (table.TryGetValue(destinationPort, out var name))
+            return name;
+        return table.TryGetValue(sourcePort, out name) ? name : null;
+    }
+
+    public static string ProtocolName(byte protocol) => protocol switch
+    {
+        1 => "ICMP",
+        2 => "IGMP",
+        4 => "IPIP",
+        6 => "TCP",
+        17 => "UDP",
+        41 => "IPv6",
+        47 => "GRE",
+        50 => "ESP",
+        51 => "AH",
+        58 => "ICMPv6",
+        88 => "EIGRP",
+        89 => "OSPF",
+        103 => "PIM",
+        112 => "VRRP",
+        132 => "SCTP",
+        _ => "IP-" + protocol.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,13 @@
+namespace PcapViz.PowerShell;
+
+/// <summary>Stable FullyQualifiedErrorId prefixes; scripts branch on these, so they never change.</summary>
+internal static class ErrorIds
+{
+    public const string PathNotFound = "PathNotFound";
+    public const string PathIsDirectory = "PathIsDirectory";
+    public const string NotFileSystemPath = "NotFileSystemPath";
+    public const string NotACapture = "NotACapture";
+    public const string CaptureReadError = "CaptureReadError";
+    public const string CaptureAccessDenied = "CaptureAccessDenied";
+    public const string InvalidInputObject = "InvalidInputObject";
+}

@@ -1,0 +1,676 @@
+using PcapViz.Core.Decoding;
+using static PcapViz.Core.Tests.Frames;
+
+namespace PcapViz.Core.Tests;
+
+/// <summary>The fast path on hand-built frames: each wrapper is peeled, and tunnels are attributed to the outermost IP.</summary>
+public sealed class PacketDecoderTests
+{
+    private const byte Tcp6 = 6, Udp17 = 17;
+
+    private static readonly byte[] TcpV4 = Ipv4("192.0.2.10", "198.51.100.20", Tcp6, Tcp(49152, 443, (byte)(TcpFlags.SYN | TcpFlags.ACK), Payload(11)));
+    private static readonly byte[] UdpV4 = Ipv4("192.0.2.10", "198.51.100.20", Udp17, Udp(5353, 53, Payload(9)));
+    private static readonly byte[] TcpV6 = Ipv6("2001:db8::10", "2001:db8:1::20", Tcp6, Tcp(50000, 80, payload: Payload(5)));
+
+    /// <summary>Frames of every kind the tests build; the fuzz test mutates them too.</summary>
+    public static IEnumerable<(string Name, int LinkType, byte[] Frame)> SampleFrames()
+    {
+        yield return ("ethernet ipv4 tcp", LinkType.Ethernet, Ethernet(EtherType.Ipv4, TcpV4));
+        yield return ("ethernet ipv6 tcp", LinkType.Ethernet, Ethernet(EtherType.Ipv6, TcpV6));
+        yield return ("qinq", LinkType.Ethernet, Ethernet(EtherType.QinQ, Cat(VlanTag(200, EtherType.Vlan), VlanTag(100, EtherType.Ipv4), UdpV4)));
+        yield return ("mpls", LinkType.Ethernet, Ethernet(EtherType.Mpls, Cat(MplsLabel(16, false), MplsLabel(17, true), TcpV4)));
+        yield return ("mpls pw", LinkType.Ethernet, Ethernet(EtherType.Mpls, Cat(MplsLabel(16, true), new byte[4], Ethernet(EtherType.Ipv4, UdpV4, MacC, MacD))));
+        yield return ("pppoe", LinkType.Ethernet, Ethernet(EtherType.PppoeSession, Cat(PppoeSession(0x0021, UdpV4.Length), UdpV4)));
+        yield return ("llc snap", LinkType.Ethernet, Ieee8023(Cat(LlcSnap(EtherType.Ipv4), TcpV4)));
+        yield return ("ipv6 chain", LinkType.Raw, Ipv6("2001:db8::1", "2001:db8::2", 0, Cat(Ipv6Extension(43), Ipv6Routing(44), Ipv6Fragment(Udp17, 0, true), Udp(1, 2))));
+        yield return ("sll", LinkType.LinuxSll, Sll(EtherType.Ipv4, TcpV4));
+        yield return ("sll2", LinkType.LinuxSll2, Sll2(EtherType.Ipv6, TcpV6));
+        yield return ("null", LinkType.Null, Null(2, false, UdpV4));
+        yield return ("radiotap", LinkType.Ieee80211Radiotap, Radiotap(Ieee80211Data(false, true, MacB, MacC, MacA, Cat(LlcSnap(EtherType.Ipv4), UdpV4), qos: true)));
+        yield return ("ppi", LinkType.Ppi, Ppi(LinkType.Ieee80211, Ieee80211Data(true, false, MacC, MacA, MacB, Cat(LlcSnap(EtherType.Ipv4), TcpV4))));
+        yield return ("arp", LinkType.Ethernet, Ethernet(EtherType.Arp, Arp(MacA, "192.0.2.10", "192.0.2.1")));
+    }
+
+    private static void AssertIpv4(in DecodedPacket p, string source, string destination, byte protocol)
+    {
+        Assert.True(p.Has(PacketFlags.HasIp), "no IP decoded");
+        Assert.Equal(4, p.IpVersion);
+        Assert.Equal(EtherType.Ipv4, p.EtherType);
+        Assert.Equal((source, destination), (Source(p), Destination(p)));
+        Assert.Equal(protocol, p.Protocol);
+    }
+
+    private static void AssertIpv6(in DecodedPacket p, string source, string destination, byte protocol)
+    {
+        Assert.True(p.Has(PacketFlags.HasIp), "no IP decoded");
+        Assert.Equal(6, p.IpVersion);
+        Assert.Equal(EtherType.Ipv6, p.EtherType);
+        Assert.Equal((source, destination), (Source(p), Destination(p)));
+        Assert.Equal(protocol, p.Protocol);
+    }
+
+    private static void AssertPorts(in DecodedPacket p, ushort source, ushort destination)
+    {
+        Assert.True(p.Has(PacketFlags.HasPorts), "no ports decoded");
+        Assert.Equal((source, destination), (p.SourcePort, p.DestinationPort));
+    }
+
+    private static void AssertMacs(in DecodedPacket p, ulong source, ulong destination)
+    {
+        Assert.True(p.Has(PacketFlags.HasMacs), "no MACs decoded");
+        Assert.Equal((source, destination), (p.SourceMac, p.DestinationMac));
+    }
+
+    [Fact]
+    public void Ethernet_ipv4_tcp_gives_macs_addresses_ports_flags_and_payload()
+    {
+        var frame = Ethernet(EtherType.Ipv4, TcpV4);
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertMacs(p, MacA, MacB);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Tcp6);
+        AssertPorts(p, 49152, 443);
+        Assert.Equal((byte)(TcpFlags.SYN | TcpFlags.ACK), p.TcpFlags);
+        Assert.Equal((14 + 20 + 20, 11), (p.PayloadOffset, p.PayloadLength));
+        Assert.False(p.Has(PacketFlags.HasVlan));
+        Assert.False(p.Has(PacketFlags.Fragment));
+    }
+
+    [Fact]
+    public void Ethernet_padding_after_the_ip_total_length_is_not_payload()
+    {
+        var frame = Cat(Ethernet(EtherType.Ipv4, Ipv4("10.0.0.1", "10.0.0.2", Udp17, Udp(1, 2, Payload(2)))), new byte[16]);
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(2, p.PayloadLength);
+    }
+
+    [Fact]
+    public void Ethernet_ipv6_udp_gives_addresses_and_ports()
+    {
+        var frame = Ethernet(EtherType.Ipv6, Ipv6("fe80::1", "ff02::fb", Udp17, Udp(5353, 5353, Payload(20))));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertIpv6(p, "fe80::1", "ff02::fb", Udp17);
+        AssertPorts(p, 5353, 5353);
+        Assert.Equal(20, p.PayloadLength);
+    }
+
+    [Fact]
+    public void Vlan_tag_is_peeled_and_its_id_kept()
+    {
+        var frame = Ethernet(EtherType.Vlan, Cat(VlanTag(100, EtherType.Ipv4, priority: 5), UdpV4));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.True(p.Has(PacketFlags.HasVlan));
+        Assert.Equal(100, p.Vlan);
+        AssertMacs(p, MacA, MacB);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+        AssertPorts(p, 5353, 53);
+    }
+
+    [Theory]
+    [InlineData(EtherType.QinQ)]
+    [InlineData(EtherType.Vlan)]
+    [InlineData(EtherType.QinQLegacy)]
+    [InlineData(EtherType.QinQLegacy2)]
+    public void Qinq_keeps_the_outer_vlan_id(ushort outerTpid)
+    {
+        var frame = Ethernet(outerTpid, Cat(VlanTag(200, EtherType.Vlan), VlanTag(100, EtherType.Ipv6), TcpV6));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(200, p.Vlan);
+        AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
+        AssertPorts(p, 50000, 80);
+    }
+
+    [Fact]
+    public void Mpls_label_stack_leads_to_ipv4()
+    {
+        var frame = Ethernet(EtherType.Mpls, Cat(MplsLabel(16, false), MplsLabel(17, false), MplsLabel(18, true), TcpV4));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertMacs(p, MacA, MacB);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Tcp6);
+        AssertPorts(p, 49152, 443);
+    }
+
+    [Fact]
+    public void Mpls_label_leads_to_ipv6()
+    {
+        var frame = Ethernet(EtherType.Mpls, Cat(MplsLabel(2, true), TcpV6));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
+    }
+
+    [Fact]
+    public void Mpls_pseudowire_control_word_and_inner_ethernet_lead_to_ip_and_keep_the_outer_macs()
+    {
+        var inner = Ethernet(EtherType.Vlan, Cat(VlanTag(7, EtherType.Ipv4), UdpV4), MacC, MacD);
+        var frame = Ethernet(EtherType.Mpls, Cat(MplsLabel(16, false), MplsLabel(99, true), [0, 0, 0, 1], inner));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertMacs(p, MacA, MacB);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+        AssertPorts(p, 5353, 53);
+        Assert.Equal(7, p.Vlan);
+    }
+
+    [Fact]
+    public void Mpls_payload_that_is_not_ip_or_a_pseudowire_stays_mpls()
+    {
+        var frame = Ethernet(EtherType.Mpls, Cat(MplsLabel(16, true), [0x80, 1, 2, 3, 4]));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.False(p.Has(PacketFlags.HasIp));
+        Assert.Equal(EtherType.Mpls, p.EtherType);
+    }
+
+    [Fact]
+    public void Pppoe_session_leads_to_ipv4()
+    {
+        var frame = Ethernet(EtherType.PppoeSession, Cat(PppoeSession(0x0021, UdpV4.Length), UdpV4));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+        AssertPorts(p, 5353, 53);
+    }
+
+    [Fact]
+    public void Pppoe_session_leads_to_ipv6()
+    {
+        var frame = Ethernet(EtherType.PppoeSession, Cat(PppoeSession(0x0057, TcpV6.Length), TcpV6));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
+        AssertPorts(p, 50000, 80);
+    }
+
+    [Fact]
+    public void Pppoe_session_carrying_lcp_is_filed_as_pppoe_without_ip()
+    {
+        var frame = Ethernet(EtherType.PppoeSession, Cat(PppoeSession(0xC021, 4), [1, 1, 0, 4]));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        Assert.False(p.Has(PacketFlags.HasIp));
+        Assert.Equal(EtherType.PppoeSession, p.EtherType);
+    }
+
+    [Fact]
+    public void Llc_snap_with_rfc1042_oui_leads_to_its_ethertype()
+    {
+        var frame = Ieee8023(Cat(LlcSnap(EtherType.Ipv4), TcpV4));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertMacs(p, MacA, MacB);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Tcp6);
+        AssertPorts(p, 49152, 443);
+    }
+
+    [Fact]
+    public void Llc_snap_with_a_vendor_oui_is_filed_as_snap()
+    {
+        // Cisco's OUI with protocol 0x2000 is CDP.
+        var frame = Ieee8023(Cat(LlcSnap(0x2000, oui: 0x00000C), Payload(30)));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(EtherType.SnapVendor, p.EtherType);
+        Assert.False(p.Has(PacketFlags.HasIp));
+        AssertMacs(p, MacA, MacB);
+    }
+
+    [Fact]
+    public void Llc_without_snap_is_filed_under_its_dsap()
+    {
+        var frame = Ieee8023(Cat([0x42, 0x42, 0x03], Payload(35, 0)));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(EtherType.LlcStp, p.EtherType);
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(40)]
+    public void Ipv4_options_are_stepped_over_to_the_transport_header(int optionBytes)
+    {
+        var options = Payload(optionBytes, 0x01); // NOPs
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("10.1.1.1", "10.2.2.2", Tcp6, Tcp(1234, 22, payload: Payload(3)), options));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertIpv4(p, "10.1.1.1", "10.2.2.2", Tcp6);
+        AssertPorts(p, 1234, 22);
+        Assert.Equal((14 + 20 + optionBytes + 20, 3), (p.PayloadOffset, p.PayloadLength));
+    }
+
+    [Fact]
+    public void Ipv4_first_fragment_has_ports()
+    {
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("10.1.1.1", "10.2.2.2", Udp17, Udp(4000, 5000, Payload(100)), moreFragments: true));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.False(p.Has(PacketFlags.Fragment));
+        AssertIpv4(p, "10.1.1.1", "10.2.2.2", Udp17);
+        AssertPorts(p, 4000, 5000);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Ipv4_non_first_fragment_sets_fragment_flag_without_ports(bool moreFragments)
+    {
+        // Bytes that would read as ports 0x5A5A if mistaken for a UDP header.
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("10.1.1.1", "10.2.2.2", Udp17, Payload(64), fragmentOffset: 185, moreFragments: moreFragments));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.True(p.Has(PacketFlags.Fragment));
+        Assert.False(p.Has(PacketFlags.HasPorts));
+        AssertIpv4(p, "10.1.1.1", "10.2.2.2", Udp17);
+        Assert.Equal((0, 0), (p.SourcePort, p.DestinationPort));
+    }
+
+    [Fact]
+    public void Ipv6_hop_by_hop_routing_and_first_fragment_headers_lead_to_transport_ports()
+    {
+        var chain = Cat(Ipv6Extension(43), Ipv6Routing(44), Ipv6Fragment(60, 0, more: true), Ipv6Extension(Tcp6, extraUnits: 1), Tcp(8080, 9090, payload: Payload(7)));
+        var frame = Ethernet(EtherType.Ipv6, Ipv6("2001:db8::a", "2001:db8::b", 0, chain));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        Assert.False(p.Has(PacketFlags.Fragment));
+        AssertIpv6(p, "2001:db8::a", "2001:db8::b", Tcp6);
+        AssertPorts(p, 8080, 9090);
+        Assert.Equal(7, p.PayloadLength);
+    }
+
+    [Fact]
+    public void Ipv6_non_first_fragment_sets_fragment_flag_and_names_the_fragmented_protocol()
+    {
+        var chain = Cat(Ipv6Extension(44), Ipv6Fragment(Udp17, 100, more: false), Payload(40));
+        var frame = Ethernet(EtherType.Ipv6, Ipv6("2001:db8::a", "2001:db8::b", 0, chain));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.True(p.Has(PacketFlags.Fragment));
+        Assert.False(p.Has(PacketFlags.HasPorts));
+        AssertIpv6(p, "2001:db8::a", "2001:db8::b", Udp17);
+    }
+
+    [Fact]
+    public void Ah_after_ipv4_gives_no_ports()
+    {
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("10.0.0.1", "10.0.0.2", 51, Cat(Ah(Tcp6), Tcp(1111, 2222))));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv4(p, "10.0.0.1", "10.0.0.2", 51);
+        Assert.False(p.Has(PacketFlags.HasPorts));
+    }
+
+    [Fact]
+    public void Ah_after_ipv6_gives_no_ports()
+    {
+        var frame = Ethernet(EtherType.Ipv6, Ipv6("2001:db8::1", "2001:db8::2", 51, Cat(Ah(Udp17), Udp(1111, 2222))));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv6(p, "2001:db8::1", "2001:db8::2", 51);
+        Assert.False(p.Has(PacketFlags.HasPorts));
+    }
+
+    [Fact]
+    public void Gre_is_attributed_to_the_outer_ip()
+    {
+        var inner = Ipv4("172.16.0.1", "172.16.0.2", Tcp6, Tcp(1, 2));
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", 47, Gre(EtherType.Ipv4, inner)));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv4(p, "203.0.113.1", "203.0.113.2", 47);
+        Assert.False(p.Has(PacketFlags.HasPorts));
+    }
+
+    [Fact]
+    public void Vxlan_is_attributed_to_the_outer_udp_flow()
+    {
+        var inner = Ethernet(EtherType.Ipv4, Ipv4("172.16.0.1", "172.16.0.2", Tcp6, Tcp(1, 2)), MacC, MacD);
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", Udp17, Udp(51000, 4789, Vxlan(inner))));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertMacs(p, MacA, MacB);
+        AssertIpv4(p, "203.0.113.1", "203.0.113.2", Udp17);
+        AssertPorts(p, 51000, 4789);
+    }
+
+    [Fact]
+    public void Teredo_is_attributed_to_the_outer_ipv4()
+    {
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", Udp17, Udp(3544, 40000, TcpV6)));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv4(p, "203.0.113.1", "203.0.113.2", Udp17);
+        AssertPorts(p, 3544, 40000);
+    }
+
+    [Theory]
+    [InlineData((byte)4)]
+    [InlineData((byte)41)]
+    public void Ip_in_ip_is_attributed_to_the_outer_ip(byte protocol)
+    {
+        var inner = protocol == 4 ? TcpV4 : TcpV6;
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", protocol, inner));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv4(p, "203.0.113.1", "203.0.113.2", protocol);
+        Assert.False(p.Has(PacketFlags.HasPorts));
+    }
+
+    [Fact]
+    public void Ipv4_in_ipv6_is_attributed_to_the_outer_ipv6()
+    {
+        var frame = Ethernet(EtherType.Ipv6, Ipv6("2001:db8::1", "2001:db8::2", 4, TcpV4));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv6(p, "2001:db8::1", "2001:db8::2", 4);
+        Assert.False(p.Has(PacketFlags.HasPorts));
+    }
+
+    [Fact]
+    public void Linux_sll_gives_the_source_mac_and_the_ip_without_claiming_a_mac_pair()
+    {
+        var frame = Sll(EtherType.Ipv4, TcpV4, source: MacC, packetType: 4);
+
+        var p = Decode(LinkType.LinuxSll, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        Assert.Equal(MacC, p.SourceMac);
+        Assert.False(p.Has(PacketFlags.HasMacs));
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Tcp6);
+        AssertPorts(p, 49152, 443);
+    }
+
+    [Fact]
+    public void Linux_sll_peels_a_vlan_tag()
+    {
+        var frame = Sll(EtherType.Vlan, Cat(VlanTag(33, EtherType.Ipv6), TcpV6));
+
+        var p = Decode(LinkType.LinuxSll, frame);
+
+        Assert.Equal(33, p.Vlan);
+        AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
+    }
+
+    [Fact]
+    public void Linux_sll_with_llc_protocol_reads_the_llc_header()
+    {
+        var frame = Sll(0x0004, Cat(LlcSnap(EtherType.Ipv4), UdpV4));
+
+        var p = Decode(LinkType.LinuxSll, frame);
+
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+    }
+
+    [Fact]
+    public void Linux_sll2_gives_the_source_mac_and_the_ip()
+    {
+        var frame = Sll2(EtherType.Ipv6, TcpV6, source: MacD);
+
+        var p = Decode(LinkType.LinuxSll2, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        Assert.Equal(MacD, p.SourceMac);
+        AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
+        AssertPorts(p, 50000, 80);
+    }
+
+    [Fact]
+    public void Linux_sll2_arp_is_filed_as_arp()
+    {
+        var frame = Sll2(EtherType.Arp, Arp(MacA, "10.0.0.1", "10.0.0.2"));
+
+        var p = Decode(LinkType.LinuxSll2, frame);
+
+        Assert.Equal(EtherType.Arp, p.EtherType);
+        Assert.False(p.Has(PacketFlags.HasIp));
+    }
+
+    [Theory]
+    [InlineData(2u, false)]
+    [InlineData(2u, true)]
+    [InlineData(24u, false)]
+    [InlineData(24u, true)]
+    [InlineData(28u, false)]
+    [InlineData(28u, true)]
+    [InlineData(30u, false)]
+    [InlineData(30u, true)]
+    [InlineData(10u, false)]
+    public void Null_loopback_reads_the_address_family_in_either_byte_order(uint family, bool bigEndianHost)
+    {
+        var frame = Null(family, bigEndianHost, family == 2 ? UdpV4 : TcpV6);
+
+        var p = Decode(LinkType.Null, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        if (family == 2)
+            AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+        else
+            AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
+        Assert.False(p.Has(PacketFlags.HasMacs));
+    }
+
+    [Theory]
+    [InlineData(2u)]
+    [InlineData(24u)]
+    public void Loop_link_type_reads_the_address_family_in_network_order(uint family)
+    {
+        var frame = Null(family, bigEndianHost: true, family == 2 ? UdpV4 : TcpV6);
+
+        var p = Decode(LinkType.Loop, frame);
+
+        Assert.Equal(family == 2 ? 4 : 6, p.IpVersion);
+    }
+
+    [Fact]
+    public void Null_loopback_with_an_unknown_family_has_no_ip()
+    {
+        var p = Decode(LinkType.Null, Null(7, false, UdpV4));
+
+        Assert.False(p.Has(PacketFlags.HasIp));
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+    }
+
+    [Theory]
+    [InlineData(LinkType.Raw)]
+    [InlineData(LinkType.RawBsd12)]
+    [InlineData(LinkType.RawOpenBsd14)]
+    public void Raw_link_types_pick_the_ip_version_from_the_first_nibble(int linkType)
+    {
+        Assert.Equal(4, Decode(linkType, TcpV4).IpVersion);
+        Assert.Equal(6, Decode(linkType, TcpV6).IpVersion);
+    }
+
+    [Fact]
+    public void Ipv4_and_ipv6_link_types_decode_their_own_version_only()
+    {
+        AssertIpv4(Decode(LinkType.Ipv4, TcpV4), "192.0.2.10", "198.51.100.20", Tcp6);
+        AssertIpv6(Decode(LinkType.Ipv6, TcpV6), "2001:db8::10", "2001:db8:1::20", Tcp6);
+        Assert.Equal(DecodeStatus.Malformed, Decode(LinkType.Ipv4, TcpV6).Status);
+        Assert.Equal(DecodeStatus.Malformed, Decode(LinkType.Ipv6, TcpV4).Status);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Radiotap_80211_data_frame_with_llc_snap_ipv4_gives_source_and_destination_macs(bool toDs, bool fromDs)
+    {
+        const ulong source = MacA, destination = MacB;
+        // Where the 802.11 header puts the source and destination for each combination of the DS bits.
+        var (a1, a2, a3, a4) = (toDs, fromDs) switch
+        {
+            (false, false) => (destination, source, MacC, (ulong?)null),
+            (false, true) => (destination, MacC, source, null),
+            (true, false) => (MacC, source, destination, null),
+            _ => (MacD, MacC, destination, source),
+        };
+        var frame = Radiotap(Ieee80211Data(toDs, fromDs, a1, a2, a3, Cat(LlcSnap(EtherType.Ipv4), UdpV4), a4, qos: toDs), extraLength: 10);
+
+        var p = Decode(LinkType.Ieee80211Radiotap, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertMacs(p, source, destination);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+        AssertPorts(p, 5353, 53);
+    }
+
+    [Fact]
+    public void Protected_80211_data_frame_has_macs_but_no_ip()
+    {
+        var frame = Radiotap(Ieee80211Data(true, false, MacC, MacA, MacB, Payload(60), isProtected: true));
+
+        var p = Decode(LinkType.Ieee80211Radiotap, frame);
+
+        AssertMacs(p, MacA, MacB);
+        Assert.False(p.Has(PacketFlags.HasIp));
+        Assert.Equal(PacketDecoder.Ieee80211ProtectedData, p.EtherType);
+    }
+
+    [Fact]
+    public void Beacon_is_management_from_the_access_point_to_broadcast()
+    {
+        var p = Decode(LinkType.Ieee80211, Ieee80211Beacon(MacC));
+
+        Assert.Equal(PacketDecoder.Ieee80211Management, p.EtherType);
+        AssertMacs(p, MacC, 0xFFFF_FFFF_FFFF);
+    }
+
+    [Fact]
+    public void Ppi_wrapping_80211_data_leads_to_ipv4()
+    {
+        var frame = Ppi(LinkType.Ieee80211, Ieee80211Data(true, false, MacC, MacA, MacB, Cat(LlcSnap(EtherType.Ipv4), TcpV4)));
+
+        var p = Decode(LinkType.Ppi, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertMacs(p, MacA, MacB);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Tcp6);
+        AssertPorts(p, 49152, 443);
+    }
+
+    [Fact]
+    public void Ppi_wrapping_ethernet_leads_to_ipv4()
+    {
+        var p = Decode(LinkType.Ppi, Ppi(LinkType.Ethernet, Ethernet(EtherType.Ipv4, UdpV4)));
+
+        AssertMacs(p, MacA, MacB);
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+    }
+
+    [Fact]
+    public void Ppi_nested_in_itself_stops_instead_of_recursing_forever()
+    {
+        var frame = Ethernet(EtherType.Ipv4, UdpV4);
+        for (int i = 0; i < 100; i++)
+            frame = Ppi(LinkType.Ppi, frame);
+
+        var p = Decode(LinkType.Ppi, frame);
+
+        Assert.Equal(DecodeStatus.Malformed, p.Status);
+    }
+
+    [Fact]
+    public void Arp_is_filed_as_arp_with_macs_and_no_ip()
+    {
+        var p = Decode(LinkType.Ethernet, Ethernet(EtherType.Arp, Arp(MacA, "10.0.0.1", "10.0.0.2"), destination: 0xFFFF_FFFF_FFFF));
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        Assert.Equal(EtherType.Arp, p.EtherType);
+        AssertMacs(p, MacA, 0xFFFF_FFFF_FFFF);
+        Assert.False(p.Has(PacketFlags.HasIp));
+    }
+
+    [Fact]
+    public void Unknown_link_type_is_reported_as_unsupported()
+    {
+        Assert.Equal(DecodeStatus.UnsupportedLinkType, Decode(LinkType.Ppp, TcpV4).Status);
+    }
+
+    [Fact]
+    public void Decoding_resets_every_field_of_the_previous_packet()
+    {
+        DecodedPacket p = default;
+        PacketDecoder.Decode(LinkType.Ethernet, Ethernet(EtherType.Vlan, Cat(VlanTag(9, EtherType.Ipv4), TcpV4)), ref p);
+        PacketDecoder.Decode(LinkType.Ethernet, Ethernet(EtherType.Arp, Arp(MacA, "10.0.0.1", "10.0.0.2")), ref p);
+
+        Assert.Equal(PacketFlags.HasMacs, p.Flags);
+        Assert.Equal((0, 0, 0, 0UL), (p.Vlan, p.SourcePort, p.IpVersion, p.SourceLow));
+    }
+
+    [Fact]
+    public void Every_prefix_of_every_sample_frame_decodes_without_reading_past_it()
+    {
+        DecodedPacket p = default;
+        foreach (var (name, linkType, frame) in SampleFrames())
+        {
+            for (int length = 0; length <= frame.Length; length++)
+            {
+                PacketDecoder.Decode(linkType, frame.AsSpan(0, length), ref p);
+                Assert.True(p.PayloadOffset + p.PayloadLength <= length, $"{name} cut to {length}: payload runs past the data");
+                if (length < frame.Length / 2)
+                    Assert.True(p.Status != DecodeStatus.Decoded || !p.Has(PacketFlags.HasPorts), $"{name} cut to {length} decoded ports");
+            }
+        }
+    }
+
+    [Fact]
+    public void Fast_path_allocates_nothing()
+    {
+        var frames = SampleFrames().ToArray();
+        DecodedPacket p = default;
+        foreach (var (_, linkType, frame) in frames)
+            PacketDecoder.Decode(linkType, frame, ref p);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            foreach (var (_, linkType, frame) in frames)
+                PacketDecoder.Decode(linkType, frame, ref p);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+}
