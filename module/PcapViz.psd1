@@ -22,6 +22,8 @@
     CmdletsToExport        = @(
         'Import-Pcap'
         'Get-PcapFlow'
+        'Get-PcapTopology'
+        'Get-FrequentHost'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -88,6 +88,37 @@ public sealed class CaptureFormatTests
     }
 
     [Fact]
+    public void Pcap_with_kuznetzov_magic_skips_the_extended_record_header()
+    {
+        // Alexey Kuznetzov's patched libpcap: magic a1b2cd34 and 24-byte record headers (ifindex, protocol, pkt_type, pad).
+        var header = CaptureBuilder.Pcap(LinkType.Ethernet).ToArray();
+        header[0] = 0x34;
+        header[1] = 0xCD;
+        var extra = new byte[8];
+        var capture = Frames.Cat(header,
+            Frames.Le32(Epoch2023), Frames.Le32(250_000), Frames.Le32((uint)FrameA.Length), Frames.Le32(1000), extra, FrameA,
+            Frames.Le32(Epoch2023 + 1), Frames.Le32(0), Frames.Le32((uint)FrameB.Length), Frames.Le32((uint)FrameB.Length), extra, FrameB);
+
+        var (packets, damage, _, _) = Read(capture);
+
+        Assert.Null(damage);
+        Assert.Equal([FrameA, FrameB], packets.Select(p => p.Data).ToArray());
+        Assert.Equal([Epoch2023 * Second + 250_000_000, (Epoch2023 + 1) * Second], packets.Select(p => p.TimestampNs).ToArray());
+        Assert.Equal(1000, packets[0].OriginalLength);
+    }
+
+    [Fact]
+    public void Pcapng_with_only_a_section_header_has_no_packets_and_no_damage()
+    {
+        var (packets, damage, format, linkTypes) = Read(CaptureBuilder.PcapNg().Section().ToArray(), "capture.pcapng");
+
+        Assert.Empty(packets);
+        Assert.Null(damage);
+        Assert.Equal(CaptureFormat.PcapNg, format);
+        Assert.Empty(linkTypes);
+    }
+
+    [Fact]
     public void Pcap_record_larger_than_the_initial_buffer_is_read_whole()
     {
         // 3 MB is more than the reader's first buffer; a jumbo record must still come back byte for byte.
@@ -153,6 +184,8 @@ public sealed class CaptureFormatTests
     [InlineData(6, 1_700_000_000_123_456UL, 1_700_000_000_123_456_000L)]
     [InlineData(9, 1_700_000_000_123_456_789UL, 1_700_000_000_123_456_789L)]
     [InlineData(12, 1_700_000_000_123_456_789UL, 1_700_000_000_123_456L)]
+    [InlineData(28, 18_000_000_000_000_000_000UL, 1L)]
+    [InlineData(30, 18_000_000_000_000_000_000UL, 0L)]
     public void Pcapng_if_tsresol_power_of_ten_converts_timestamps(byte exponent, ulong units, long expectedNs)
     {
         var capture = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet, tsresol: exponent).Enhanced(0, units, FrameA).ToArray();
@@ -176,6 +209,19 @@ public sealed class CaptureFormatTests
         var (packets, _, _, _) = Read(capture, "capture.pcapng");
 
         Assert.Equal(Epoch2023 * Second + Second / 2, Assert.Single(packets).TimestampNs);
+    }
+
+    [Theory]
+    [InlineData(64, 1UL << 63, Second / 2)]
+    [InlineData(70, 1UL << 63, Second / 128)]
+    [InlineData(127, ulong.MaxValue, 0L)]
+    public void Pcapng_if_tsresol_power_of_two_finer_than_2_to_the_63_is_exact(int exponent, ulong units, long expectedNs)
+    {
+        var capture = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet, tsresol: (byte)(0x80 | exponent)).Enhanced(0, units, FrameA).ToArray();
+
+        var (packets, _, _, _) = Read(capture, "capture.pcapng");
+
+        Assert.Equal(expectedNs, Assert.Single(packets).TimestampNs);
     }
 
     [Fact]

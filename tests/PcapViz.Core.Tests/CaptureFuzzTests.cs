@@ -19,7 +19,7 @@ public sealed class CaptureFuzzTests
     private static readonly uint[] InterestingWords = [0, 1, 0x7F, 0x80, 0xFF, 0xFFFF, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0xFFFF_FFFC, 12, 28, 0x0100_0000];
 
     [Fact]
-    public void Mutated_corpus_captures_analyze_without_any_exception_but_NotACapture()
+    public async Task Mutated_corpus_captures_analyze_without_any_exception_but_NotACapture()
     {
         var failures = new List<string>();
         int mutants = 0, refused = 0, damaged = 0;
@@ -68,7 +68,7 @@ public sealed class CaptureFuzzTests
             }
         });
 
-        Assert.True(work.Wait(Budget), $"fuzzing did not finish within {Budget} ({mutants} mutants done)");
+        await work.WaitAsync(Budget);
         Assert.True(failures.Count == 0, $"{failures.Count} of {mutants} mutants failed:\n" + string.Join("\n", failures.Take(20)));
         Assert.Equal(Corpus.Captures.Count() * MutantsPerFile, mutants);
         // The mutations must actually reach the error paths, or the test proves nothing.

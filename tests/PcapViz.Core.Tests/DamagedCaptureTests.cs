@@ -23,10 +23,10 @@ public sealed class DamagedCaptureTests
     ];
 
     /// <summary>Reads on a worker so that a reader stuck in a loop fails the test instead of hanging the run.</summary>
-    private static (List<ReadPacket> Packets, CaptureDamage? Damage) ReadWithin(byte[] capture, string fileName = "capture.pcap")
+    private static async Task<(List<ReadPacket> Packets, CaptureDamage? Damage)> ReadWithin(byte[] capture, string fileName = "capture.pcap")
     {
         using var file = new TempCapture(capture, fileName);
-        var task = Task.Run(() =>
+        return await Task.Run(() =>
         {
             using var reader = CaptureReader.Open(file.Path);
             var result = CaptureBuilder.ReadAll(reader);
@@ -34,9 +34,7 @@ public sealed class DamagedCaptureTests
             RawPacket raw = default;
             Assert.False(reader.Damage is not null && reader.ReadNext(ref raw));
             return result;
-        });
-        Assert.True(task.Wait(Patience), "reading did not finish within " + Patience);
-        return task.Result;
+        }).WaitAsync(Patience);
     }
 
     private static string WriteAndAnalyzeExpectingNotACapture(byte[] contents, string fileName, out NotACaptureException error)
@@ -139,12 +137,12 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcap_cut_mid_record_header_keeps_every_whole_packet_and_reports_the_record_offset()
+    public async Task Pcap_cut_mid_record_header_keeps_every_whole_packet_and_reports_the_record_offset()
     {
         var (bytes, starts) = FivePacketPcap();
         var cut = bytes[..(int)(starts[3] + 7)];
 
-        var (packets, damage) = ReadWithin(cut);
+        var (packets, damage) = await ReadWithin(cut);
 
         Assert.Equal(Packets[..3], packets.Select(p => p.Data).ToArray());
         Assert.NotNull(damage);
@@ -153,12 +151,12 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcap_cut_mid_record_data_keeps_every_whole_packet_and_reports_the_record_offset()
+    public async Task Pcap_cut_mid_record_data_keeps_every_whole_packet_and_reports_the_record_offset()
     {
         var (bytes, starts) = FivePacketPcap();
         var cut = bytes[..(int)(starts[4] + 16 + 5)];
 
-        var (packets, damage) = ReadWithin(cut);
+        var (packets, damage) = await ReadWithin(cut);
 
         Assert.Equal(Packets[..4], packets.Select(p => p.Data).ToArray());
         Assert.NotNull(damage);
@@ -166,12 +164,12 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcap_cut_at_every_length_returns_the_whole_records_before_the_cut()
+    public async Task Pcap_cut_at_every_length_returns_the_whole_records_before_the_cut()
     {
         var (bytes, starts) = FivePacketPcap();
         for (int length = 24; length <= bytes.Length; length++)
         {
-            var (packets, damage) = ReadWithin(bytes[..length]);
+            var (packets, damage) = await ReadWithin(bytes[..length]);
 
             int whole = starts.Count(s => s > 0 && s <= length) - 1;
             Assert.Equal(Packets[..whole], packets.Select(p => p.Data).ToArray());
@@ -201,12 +199,12 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcapng_cut_at_every_length_returns_the_whole_blocks_before_the_cut()
+    public async Task Pcapng_cut_at_every_length_returns_the_whole_blocks_before_the_cut()
     {
         var (bytes, starts) = FivePacketPcapNg();
         for (int length = (int)starts[0]; length <= bytes.Length; length++)
         {
-            var (packets, damage) = ReadWithin(bytes[..length], "capture.pcapng");
+            var (packets, damage) = await ReadWithin(bytes[..length], "capture.pcapng");
 
             int whole = starts.Count(s => s <= length) - 1;
             Assert.Equal(Packets[..whole], packets.Select(p => p.Data).ToArray());
@@ -225,13 +223,13 @@ public sealed class DamagedCaptureTests
     [Theory]
     [InlineData(".pcap")]
     [InlineData(".pcapng")]
-    public void Gzip_capture_cut_short_keeps_what_decompressed_and_reports_damage(string extension)
+    public async Task Gzip_capture_cut_short_keeps_what_decompressed_and_reports_damage(string extension)
     {
         var plain = extension == ".pcap" ? FivePacketPcap().Bytes : FivePacketPcapNg().Bytes;
         var gzip = CaptureBuilder.Gzip(plain);
         var cut = gzip[..(gzip.Length * 2 / 3)];
 
-        var (packets, damage) = ReadWithin(cut, "capture" + extension + ".gz");
+        var (packets, damage) = await ReadWithin(cut, "capture" + extension + ".gz");
 
         Assert.True(packets.Count < Packets.Length);
         Assert.Equal(Packets[..packets.Count], packets.Select(p => p.Data).ToArray());
@@ -245,13 +243,13 @@ public sealed class DamagedCaptureTests
     [InlineData(0x8000_0000u)]
     [InlineData(0x1000_0000u)]
     [InlineData(0x0100_0001u)]
-    public void Pcap_record_claiming_gigabytes_is_damage_not_an_allocation(uint claimed)
+    public async Task Pcap_record_claiming_gigabytes_is_damage_not_an_allocation(uint claimed)
     {
         var writer = CaptureBuilder.Pcap(snapLength: 0xFFFF_FFFF).Record(1, 0, Packets[0]);
         long start = writer.Length;
         var bytes = writer.RecordHeader(2, 0, claimed, claimed).Raw(Frames.Payload(200)).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes);
+        var (packets, damage) = await ReadWithin(bytes);
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -318,13 +316,13 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcapng_block_of_length_zero_is_damage()
+    public async Task Pcapng_block_of_length_zero_is_damage()
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Enhanced(0, 1, Packets[0]);
         long start = writer.Length;
         var bytes = writer.BlockHeader(PcapNgWriter.EnhancedPacketType, 0).Raw(new byte[64]).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -337,13 +335,13 @@ public sealed class DamagedCaptureTests
     [InlineData(0x0000_0BADu, 13u)]
     [InlineData(PcapNgWriter.InterfaceDescriptionType, 22u)]
     [InlineData(PcapNgWriter.EnhancedPacketType, 8u)]
-    public void Pcapng_block_length_not_a_multiple_of_four_or_below_twelve_is_damage(uint type, uint length)
+    public async Task Pcapng_block_length_not_a_multiple_of_four_or_below_twelve_is_damage(uint type, uint length)
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Enhanced(0, 1, Packets[0]);
         long start = writer.Length;
         var bytes = writer.BlockHeader(type, length).Raw(new byte[64]).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -357,7 +355,7 @@ public sealed class DamagedCaptureTests
     [InlineData(0x0000_0BADu, true)]
     [InlineData(PcapNgWriter.SectionHeaderType, false)]
     [InlineData(PcapNgWriter.SectionHeaderType, true)]
-    public void Pcapng_block_running_past_the_end_of_the_file_is_damage(uint type, bool compressed)
+    public async Task Pcapng_block_running_past_the_end_of_the_file_is_damage(uint type, bool compressed)
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Enhanced(0, 1, Packets[0]);
         long start = writer.Length;
@@ -368,7 +366,7 @@ public sealed class DamagedCaptureTests
         if (compressed)
             bytes = CaptureBuilder.Gzip(bytes);
 
-        var (packets, damage) = ReadWithin(bytes, compressed ? "capture.pcapng.gz" : "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, compressed ? "capture.pcapng.gz" : "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -379,7 +377,7 @@ public sealed class DamagedCaptureTests
     [InlineData(0xFFFF_FFFCu)]
     [InlineData(0x7FFF_FFFCu)]
     [InlineData(0x0100_0000u + 12)]
-    public void Pcapng_packet_block_claiming_gigabytes_is_damage(uint length)
+    public async Task Pcapng_packet_block_claiming_gigabytes_is_damage(uint length)
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Enhanced(0, 1, Packets[0]);
         long start = writer.Length;
@@ -387,7 +385,7 @@ public sealed class DamagedCaptureTests
 
         foreach (var (bytes, name) in new[] { (plain, "c.pcapng"), (CaptureBuilder.Gzip(plain), "c.pcapng.gz") })
         {
-            var (packets, damage) = ReadWithin(bytes, name);
+            var (packets, damage) = await ReadWithin(bytes, name);
 
             Assert.Single(packets);
             Assert.NotNull(damage);
@@ -396,13 +394,13 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcapng_enhanced_packet_naming_an_undeclared_interface_is_damage()
+    public async Task Pcapng_enhanced_packet_naming_an_undeclared_interface_is_damage()
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Interface(LinkType.Raw).Enhanced(1, 1, Frames.Ipv4("10.0.0.1", "10.0.0.2", 1, []));
         long start = writer.Length;
         var bytes = writer.Enhanced(2, 2, Packets[0]).Enhanced(0, 3, Packets[1]).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -414,7 +412,7 @@ public sealed class DamagedCaptureTests
     [InlineData("enhanced")]
     [InlineData("simple")]
     [InlineData("obsolete")]
-    public void Pcapng_packet_before_any_interface_is_damage(string kind)
+    public async Task Pcapng_packet_before_any_interface_is_damage(string kind)
     {
         var writer = CaptureBuilder.PcapNg().Section();
         var bytes = (kind switch
@@ -424,7 +422,7 @@ public sealed class DamagedCaptureTests
             _ => writer.Obsolete(0, 1, Packets[0]),
         }).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Empty(packets);
         Assert.NotNull(damage);
@@ -432,14 +430,14 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcapng_interface_of_a_previous_section_is_undeclared_in_the_next()
+    public async Task Pcapng_interface_of_a_previous_section_is_undeclared_in_the_next()
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Interface(LinkType.Ethernet).Enhanced(1, 1, Packets[0])
             .Section().Interface(LinkType.Ethernet);
         long start = writer.Length;
         var bytes = writer.Enhanced(1, 2, Packets[1]).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -447,7 +445,7 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcapng_mismatched_trailing_length_is_damage()
+    public async Task Pcapng_mismatched_trailing_length_is_damage()
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Enhanced(0, 1, Packets[0]);
         long start = writer.Length;
@@ -457,7 +455,7 @@ public sealed class DamagedCaptureTests
         var body = block[8..^4];
         var bytes = writer.Framed(PcapNgWriter.EnhancedPacketType, (uint)block.Length, body, 0, (uint)block.Length - 4).Enhanced(0, 3, Packets[2]).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -466,13 +464,13 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcapng_enhanced_packet_claiming_more_captured_bytes_than_it_holds_is_damage()
+    public async Task Pcapng_enhanced_packet_claiming_more_captured_bytes_than_it_holds_is_damage()
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Enhanced(0, 1, Packets[0]);
         long start = writer.Length;
         var bytes = writer.Enhanced(0, 2, Packets[1], capturedLength: 0xFFFF_FF00).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -484,13 +482,13 @@ public sealed class DamagedCaptureTests
     [InlineData(PcapNgWriter.ObsoletePacketType, 8)]
     [InlineData(PcapNgWriter.SimplePacketType, 0)]
     [InlineData(PcapNgWriter.InterfaceDescriptionType, 4)]
-    public void Pcapng_block_shorter_than_its_fixed_fields_is_damage(uint type, int bodyLength)
+    public async Task Pcapng_block_shorter_than_its_fixed_fields_is_damage(uint type, int bodyLength)
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Enhanced(0, 1, Packets[0]);
         long start = writer.Length;
         var bytes = writer.Block(type, new byte[bodyLength]).Enhanced(0, 2, Packets[1]).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);
@@ -498,13 +496,13 @@ public sealed class DamagedCaptureTests
     }
 
     [Fact]
-    public void Pcapng_later_section_header_without_byte_order_magic_is_damage_not_an_exception()
+    public async Task Pcapng_later_section_header_without_byte_order_magic_is_damage_not_an_exception()
     {
         var writer = CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).Enhanced(0, 1, Packets[0]);
         long start = writer.Length;
         var bytes = writer.Block(PcapNgWriter.SectionHeaderType, Frames.Cat(Frames.Le32(0x12345678), new byte[12])).Enhanced(0, 2, Packets[1]).ToArray();
 
-        var (packets, damage) = ReadWithin(bytes, "capture.pcapng");
+        var (packets, damage) = await ReadWithin(bytes, "capture.pcapng");
 
         Assert.Single(packets);
         Assert.NotNull(damage);

@@ -154,7 +154,7 @@ public sealed class GeoTests
         // Known to the city database only, and to the ASN database only:
         Assert.Equal(new GeoInfo("GB", "United Kingdom", "London", null, null), Lookup(locator, "81.2.69.161"));
         Assert.Equal(new GeoInfo(null, null, null, 15169, "Google Inc."), Lookup(locator, "1.0.0.1"));
-        Assert.Null(Lookup(locator, "2606:4700:4700::1111"));
+        Assert.Null(Lookup(locator, "2001:db8::1"));
         Assert.Equal(AsnDb, locator.AsnDatabase);
         Assert.Equal(Db("GeoIP2-City-Test.mmdb"), locator.LocationDatabase);
         Assert.Equal("GeoIP2-City", locator.LocationDatabaseType);
@@ -257,8 +257,8 @@ public sealed class GeoTests
         using var stream = typeof(GeoLocator).Assembly.GetManifestResourceStream("PcapViz.Core.Geo.dbip-country.mmdb")!;
         using var reader = new Reader(stream);
         var codes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var node in reader.FindAll<Dictionary<string, object>>())
-            codes.Add((string)node.Data["country_code"]);
+        foreach (var node in reader.FindAll<GeoDatabase.CountryCodeRecord>())
+            codes.Add(node.Data.CountryCode!);
 
         Assert.True(codes.Count > 200, $"only {codes.Count} country codes");
         var unnamed = codes.Where(code => CountryNames.EnglishName(code) is null).Order().ToList();

@@ -17,7 +17,7 @@ public sealed class OracleAgreementTests
         var capture = CaptureAnalyzer.Analyze(Corpus.Capture(name));
         var reference = Corpus.Reference(name);
         foreach (int layer in new[] { 3, 4 })
-            AssertEdges(reference.GetProperty("l" + layer), EdgeSums.Compute(capture.GetFlowTable().Entries, layer), name, layer);
+            AssertEdges(reference.GetProperty("l" + layer), Topology(capture, layer), name, layer);
     }
 
     [Theory]
@@ -28,8 +28,30 @@ public sealed class OracleAgreementTests
         // tshark's reference records Ethernet frames only; 802.11 and cooked captures have no eth layer there.
         if (capture.LinkTypes.Any(t => t.StartsWith("IEEE802_11", StringComparison.Ordinal) || t.StartsWith("PPI", StringComparison.Ordinal)))
             return;
-        AssertEdges(Corpus.Reference(name).GetProperty("l2"), EdgeSums.Compute(capture.GetFlowTable().Entries, 2), name, 2);
+        AssertEdges(Corpus.Reference(name).GetProperty("l2"), Topology(capture, 2), name, 2);
     }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Layer3_degrees_equal_tshark(string name)
+    {
+        var topology = TopologyBuilder.Build(Input(CaptureAnalyzer.Analyze(Corpus.Capture(name))), new TopologyOptions { Layer = 3 });
+        var reference = Corpus.Reference(name);
+        var expectedIn = reference.GetProperty("in_degree").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        var expectedOut = reference.GetProperty("out_degree").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        Assert.Equal(expectedIn.OrderBy(p => p.Key, StringComparer.Ordinal), topology.Nodes.ToDictionary(n => n.Id, n => n.InDegree).OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expectedOut.OrderBy(p => p.Key, StringComparer.Ordinal), topology.Nodes.ToDictionary(n => n.Id, n => n.OutDegree).OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    private static TopologyInput Input(PcapCapture capture)
+    {
+        var input = new TopologyInput();
+        input.AddCapture(capture);
+        return input;
+    }
+
+    private static Dictionary<(string Source, string Destination), (long Packets, long Bytes)> Topology(PcapCapture capture, int layer) =>
+        TopologyBuilder.Build(Input(capture), new TopologyOptions { Layer = layer }).Edges.ToDictionary(e => (e.Source, e.Destination), e => (e.Packets, e.Bytes));
 
     [Theory]
     [MemberData(nameof(Captures))]

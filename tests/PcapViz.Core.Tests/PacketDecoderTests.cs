@@ -408,14 +408,15 @@ public sealed class PacketDecoderTests
     }
 
     [Fact]
-    public void Linux_sll_gives_the_source_mac_and_the_ip_without_claiming_a_mac_pair()
+    public void Linux_sll_gives_the_ip_and_no_link_addresses()
     {
+        // A cooked header names the sender only: with no destination there is no layer-2 conversation to key.
         var frame = Sll(EtherType.Ipv4, TcpV4, source: MacC, packetType: 4);
 
         var p = Decode(LinkType.LinuxSll, frame);
 
         Assert.Equal(DecodeStatus.Decoded, p.Status);
-        Assert.Equal(MacC, p.SourceMac);
+        Assert.Equal((0UL, 0UL), (p.SourceMac, p.DestinationMac));
         Assert.False(p.Has(PacketFlags.HasMacs));
         AssertIpv4(p, "192.0.2.10", "198.51.100.20", Tcp6);
         AssertPorts(p, 49152, 443);
@@ -443,14 +444,14 @@ public sealed class PacketDecoderTests
     }
 
     [Fact]
-    public void Linux_sll2_gives_the_source_mac_and_the_ip()
+    public void Linux_sll2_gives_the_ip_and_no_link_addresses()
     {
         var frame = Sll2(EtherType.Ipv6, TcpV6, source: MacD);
 
         var p = Decode(LinkType.LinuxSll2, frame);
 
         Assert.Equal(DecodeStatus.Decoded, p.Status);
-        Assert.Equal(MacD, p.SourceMac);
+        Assert.Equal((0UL, PacketFlags.None), (p.SourceMac, p.Flags & PacketFlags.HasMacs));
         AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
         AssertPorts(p, 50000, 80);
     }
@@ -672,5 +673,67 @@ public sealed class PacketDecoderTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
+    }
+}
+
+/// <summary>The PacketDotNet slow path for link types the fast path does not read.</summary>
+public sealed class PacketDotNetDecoderTests
+{
+    private static DecodedPacket Decode(int linkType, byte[] frame)
+    {
+        DecodedPacket p = default;
+        PacketDotNetDecoder.Decode(linkType, frame, ref p);
+        return p;
+    }
+
+    [Fact]
+    public void Ppp_link_type_is_decoded_through_packetdotnet()
+    {
+        var frame = Cat([0xFF, 0x03], Be16(0x0021), Ipv4("192.0.2.1", "192.0.2.2", 17, Udp(1000, 53, Payload(4))));
+
+        var p = Decode(LinkType.Ppp, frame);
+
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        Assert.Equal(4, p.IpVersion);
+        Assert.Equal(("192.0.2.1", "192.0.2.2"), (Source(p), Destination(p)));
+        Assert.Equal((17, (ushort)1000, (ushort)53), (p.Protocol, p.SourcePort, p.DestinationPort));
+    }
+
+    [Theory]
+    [InlineData(147)]
+    [InlineData(70_000)]
+    [InlineData(-1)]
+    public void Link_type_packetdotnet_cannot_parse_is_unsupported(int linkType)
+    {
+        Assert.Equal(DecodeStatus.UnsupportedLinkType, Decode(linkType, Payload(40)).Status);
+    }
+
+    [Fact]
+    public void Slow_path_agrees_with_the_fast_path_on_ethernet()
+    {
+        var frame = Ethernet(EtherType.Vlan, Cat(VlanTag(12, EtherType.Ipv4), Ipv4("10.0.0.1", "10.0.0.2", 6, Tcp(1, 2, (byte)TcpFlags.RST))));
+
+        var slow = Decode(LinkType.Ethernet, frame);
+        var fast = Frames.Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(
+            (fast.SourceMac, fast.DestinationMac, fast.Vlan, fast.IpVersion, fast.SourceLow, fast.DestinationLow, fast.Protocol, fast.SourcePort, fast.DestinationPort, fast.TcpFlags),
+            (slow.SourceMac, slow.DestinationMac, slow.Vlan, slow.IpVersion, slow.SourceLow, slow.DestinationLow, slow.Protocol, slow.SourcePort, slow.DestinationPort, slow.TcpFlags));
+    }
+
+    [Fact]
+    public void Garbage_on_a_packetdotnet_link_type_does_not_throw()
+    {
+        var random = new Random(7);
+        foreach (int linkType in new[] { LinkType.Ppp, LinkType.Fddi, LinkType.PppHdlc, LinkType.Ethernet, LinkType.LinuxSll, LinkType.Ieee80211Radiotap })
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                var frame = new byte[random.Next(0, 100)];
+                random.NextBytes(frame);
+                var p = Decode(linkType, frame);
+                Assert.True(Enum.IsDefined(p.Status));
+            }
+        }
     }
 }

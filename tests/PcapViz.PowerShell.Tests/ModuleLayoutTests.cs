@@ -133,7 +133,7 @@ public sealed class ModuleLayoutTests
         Assert.Contains("PcapViz.Core.dll", files);
         Assert.Contains("PacketDotNet.dll", files);
         Assert.Contains("MaxMind.Db.dll", files);
-        Assert.Empty(files.Where(f => HostAssemblyPrefixes.Any(p => f!.StartsWith(p, StringComparison.OrdinalIgnoreCase))));
+        Assert.DoesNotContain(files, f => HostAssemblyPrefixes.Any(p => f!.StartsWith(p, StringComparison.OrdinalIgnoreCase)));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PcapViz.Core.Capture;
 using PcapViz.Core.Decoding;
 using PcapViz.Core.Flows;
+using PcapViz.Core.Names;
 
 namespace PcapViz.Core.Analysis;
 
@@ -18,6 +19,7 @@ public static class CaptureAnalyzer
     {
         using var reader = CaptureReader.Open(path);
         var flows = new FlowTable();
+        var names = new HostNameCollector();
         var unsupported = new HashSet<int>();
         var warningList = new List<string>();
         long packets = 0, bytes = 0, captured = 0, unsupportedPackets = 0, malformed = 0;
@@ -60,6 +62,7 @@ public static class CaptureAnalyzer
                     var key = FlowKey.From(decoded);
                     flows.GetOrAdd(key).Add(raw.TimestampNs, raw.OriginalLength, raw.Data.Length, decoded.PayloadLength, decoded.TcpFlags);
                 }
+                names.Observe(raw.Data, decoded);
             }
 
             if (packets % CheckEveryPackets == 0)
@@ -77,7 +80,7 @@ public static class CaptureAnalyzer
         if (first == long.MaxValue)
             first = last = 0;
         var linkTypes = reader.LinkTypes.Order().Select(t => $"{LinkType.Name(t)}({t})").ToList();
-        return new PcapCapture(path, reader.Format, linkTypes, packets, bytes, captured, first, last, unsupportedPackets, malformed, reader.Damage, flows)
+        return new PcapCapture(path, reader.Format, linkTypes, packets, bytes, captured, first, last, unsupportedPackets, malformed, reader.Damage, flows, names)
         {
             Warnings = warningList.ToArray(),
         };

@@ -34,6 +34,9 @@ public sealed class CaptureReader : IDisposable
     private readonly List<PcapNgInterface> _interfaces = [];
     private readonly HashSet<int> _linkTypes = [];
 
+    // Where the record or block being read starts: damage is reported there, whatever part of it gave out.
+    private long _recordStart;
+
     public string Path { get; }
     public CaptureFormat Format { get; }
     public CaptureDamage? Damage { get; private set; }
@@ -86,6 +89,9 @@ public sealed class CaptureReader : IDisposable
             if (magicLe == PcapNgSectionHeader)
             {
                 reader = new CaptureReader(path, source, compressed ? -1 : length, compressed, CaptureFormat.PcapNg);
+                // The first section header is the file header: a file whose header cannot be read is no capture.
+                if (!reader.ReadSectionHeader(first: true))
+                    throw new NotACaptureException(path, "its first pcapng section header is damaged (" + reader.Damage!.Reason + ")");
             }
             else
             {
@@ -127,8 +133,9 @@ public sealed class CaptureReader : IDisposable
         if (!_source.Ensure(24))
             throw new NotACaptureException(Path, "the pcap file header is cut short");
         _pcapSnapLength = _source.ReadUInt32At(16, _bigEndian);
-        // The upper bits of the link-type field carry FCS information, not the link type.
-        _pcapLinkType = (int)(_source.ReadUInt32At(20, _bigEndian) & 0x0FFFFFFF);
+        // Only the low 16 bits name the link type (libpcap's LT_LINKTYPE); the upper bits carry the FCS length and
+        // its "present" flag (LT_FCS_LENGTH, LT_FCS_LENGTH_PRESENT), which a 0x0FFFFFFF mask would keep.
+        _pcapLinkType = (int)(_source.ReadUInt32At(20, _bigEndian) & 0xFFFF);
         _pcapTicksToNs = magic == PcapMagicNano ? 1 : 1000;
         _pcapRecordHeaderLength = magic == PcapMagicKuznetzov ? 24 : 16;
         _linkTypes.Add(_pcapLinkType);
@@ -146,19 +153,21 @@ public sealed class CaptureReader : IDisposable
         }
         catch (InvalidDataException e) when (_compressed)
         {
-            Damage = new CaptureDamage(Path, _source.Position, "the gzip data is corrupt (" + e.Message + ")");
-            return false;
+            return Fail("the gzip data is corrupt (" + e.Message + ")");
         }
         catch (EndOfStreamException)
         {
-            Damage = new CaptureDamage(Path, _source.Position, "the compressed stream ends early");
-            return false;
+            return Fail("the compressed stream ends early");
         }
     }
 
+    /// <summary>
+    /// Records damage at the start of the record or block being read, not where reading gave out: a block skipped
+    /// unbuffered (or a compressed stream) may have been consumed well past its start by then.
+    /// </summary>
     private bool Fail(string reason)
     {
-        Damage = new CaptureDamage(Path, _source.Position, reason);
+        Damage = new CaptureDamage(Path, _recordStart, reason);
         return false;
     }
 
@@ -166,6 +175,7 @@ public sealed class CaptureReader : IDisposable
 
     private bool ReadPcapRecord(ref RawPacket packet)
     {
+        _recordStart = _source.Position;
         int headerLength = _pcapRecordHeaderLength;
         if (!_source.Ensure(headerLength))
         {
@@ -197,6 +207,7 @@ public sealed class CaptureReader : IDisposable
     {
         while (true)
         {
+            _recordStart = _source.Position;
             if (!_source.Ensure(12))
             {
                 if (_source.Available == 0)
@@ -206,7 +217,7 @@ public sealed class CaptureReader : IDisposable
             uint typeLe = _source.ReadUInt32At(0, bigEndian: false);
             if (typeLe == PcapNgSectionHeader)
             {
-                if (!ReadSectionHeader())
+                if (!ReadSectionHeader(first: false))
                     return false;
                 continue;
             }
@@ -252,8 +263,9 @@ public sealed class CaptureReader : IDisposable
     private ushort ReadUInt16(ReadOnlySpan<byte> span) =>
         _bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(span) : BinaryPrimitives.ReadUInt16LittleEndian(span);
 
-    private bool ReadSectionHeader()
+    private bool ReadSectionHeader(bool first)
     {
+        _recordStart = _source.Position;
         if (!_source.Ensure(16))
             return Fail("the file ends inside a section header block");
         uint orderLe = _source.ReadUInt32At(8, bigEndian: false);
@@ -262,7 +274,7 @@ public sealed class CaptureReader : IDisposable
         else if (BinaryPrimitives.ReverseEndianness(orderLe) == PcapNgByteOrderMagic)
             _bigEndian = true;
         else
-            return Format == CaptureFormat.PcapNg && _source.Position == 0
+            return first
                 ? throw new NotACaptureException(Path, "its section header has no valid byte-order magic")
                 : Fail("a section header block has no valid byte-order magic");
         uint length = _source.ReadUInt32At(4, _bigEndian);
@@ -407,13 +419,16 @@ public sealed class CaptureReader : IDisposable
             long offsetNs = OffsetSeconds * 1_000_000_000L;
             if (PowerOfTwo)
             {
-                int shift = Math.Min(Exponent, 63);
-                UInt128 ns = (UInt128)units * 1_000_000_000UL >> shift;
+                // units * 10^9 fits in 94 bits, so any shift up to 127 is exact (and 2^-64 and finer are not capped).
+                UInt128 ns = (UInt128)units * 1_000_000_000UL >> Exponent;
                 return offsetNs + (long)(ulong)ns;
             }
             if (Exponent <= 9)
                 return offsetNs + (long)(units * Pow10(9 - Exponent));
-            return offsetNs + (long)(units / Pow10(Math.Min(Exponent - 9, 19)));
+            // 10^20 exceeds any 64-bit count of units: at 10^-29 s and finer no whole nanosecond is left.
+            if (Exponent - 9 > 19)
+                return offsetNs;
+            return offsetNs + (long)(units / Pow10(Exponent - 9));
         }
 
         private static ulong Pow10(int n)

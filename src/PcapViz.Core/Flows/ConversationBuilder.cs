@@ -50,6 +50,7 @@ public static class ConversationBuilder
         {
             Protocol = key.HasIp ? WellKnownPorts.ProtocolName(key.Protocol) : EtherType.Name(key.EtherType),
             IpProtocol = key.HasIp ? key.Protocol : null,
+            EtherType = key.EtherType,
             SourceAddress = key.SourceAddress,
             DestinationAddress = key.DestinationAddress,
             SourcePort = sourcePort,

@@ -62,7 +62,10 @@ internal sealed class GeoDatabase : IDisposable
 
     public DateTimeOffset BuildDate { get; }
 
-    public bool IsDbIp => Path == EmbeddedPath || Kind == GeoDatabaseKind.CountryCode || DatabaseType.StartsWith("DBIP", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The database built into this assembly, shared process-wide and never closed.</summary>
+    public bool IsEmbedded => Path == EmbeddedPath;
+
+    public bool IsDbIp => IsEmbedded || Kind == GeoDatabaseKind.CountryCode || DatabaseType.StartsWith("DBIP", StringComparison.OrdinalIgnoreCase);
 
     public static GeoDatabase OpenEmbedded()
     {

@@ -21,9 +21,9 @@ public sealed class GeoLocator : IDisposable
     // Enough for any capture's distinct addresses; past it the cache starts again rather than grow without bound.
     internal const int CacheCapacity = 1 << 20;
 
-    private static readonly Lazy<GeoLocator> Shared = new(
-        () => new GeoLocator(GeoDatabase.OpenEmbedded(), null, shared: true),
-        LazyThreadSafetyMode.ExecutionAndPublication);
+    // The embedded database is read once per process and shared by every locator that uses it.
+    private static readonly Lazy<GeoDatabase> Embedded = new(GeoDatabase.OpenEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<GeoLocator> Shared = new(() => new GeoLocator(Embedded.Value, null, shared: true), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly GeoDatabase _location;
     private readonly GeoDatabase? _asn;
@@ -52,7 +52,12 @@ public sealed class GeoLocator : IDisposable
     /// <exception cref="GeoDatabaseException">A file is missing, unreadable, corrupt, or the wrong kind of database.</exception>
     public static GeoLocator Open(string? geoDatabasePath, string? asnDatabasePath)
     {
-        var location = geoDatabasePath is null ? GeoDatabase.OpenEmbedded() : GeoDatabase.OpenLocation(geoDatabasePath);
+        if (geoDatabasePath is not null)
+            ArgumentException.ThrowIfNullOrWhiteSpace(geoDatabasePath);
+        if (asnDatabasePath is not null)
+            ArgumentException.ThrowIfNullOrWhiteSpace(asnDatabasePath);
+
+        var location = geoDatabasePath is null ? Embedded.Value : GeoDatabase.OpenLocation(geoDatabasePath);
         try
         {
             var asn = asnDatabasePath is null ? null : GeoDatabase.OpenAsn(asnDatabasePath);
@@ -60,7 +65,8 @@ public sealed class GeoLocator : IDisposable
         }
         catch
         {
-            location.Dispose();
+            if (geoDatabasePath is not null)
+                location.Dispose();
             throw;
         }
     }
@@ -135,7 +141,8 @@ public sealed class GeoLocator : IDisposable
             return;
         _disposed = true;
         _cache.Clear();
-        _location.Dispose();
+        if (!_location.IsEmbedded)
+            _location.Dispose();
         _asn?.Dispose();
     }
 }

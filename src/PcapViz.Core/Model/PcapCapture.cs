@@ -1,5 +1,6 @@
 using PcapViz.Core.Capture;
 using PcapViz.Core.Flows;
+using PcapViz.Core.Names;
 
 namespace PcapViz;
 
@@ -7,9 +8,10 @@ namespace PcapViz;
 public sealed class PcapCapture
 {
     private readonly FlowTable _flows;
+    private readonly HostNameCollector _names;
 
     public PcapCapture(string path, CaptureFormat format, IReadOnlyList<string> linkTypes, long packets, long bytes, long capturedBytes,
-        long firstNs, long lastNs, long unsupportedLinkTypePackets, long malformedPackets, CaptureDamage? damage, FlowTable flows)
+        long firstNs, long lastNs, long unsupportedLinkTypePackets, long malformedPackets, CaptureDamage? damage, FlowTable flows, HostNameCollector names)
     {
         Path = path;
         Format = format;
@@ -27,6 +29,7 @@ public sealed class PcapCapture
         Damage = damage?.ToString();
         DamageOffset = damage?.Offset;
         _flows = flows;
+        _names = names;
     }
 
     public string Path { get; }
@@ -55,6 +58,9 @@ public sealed class PcapCapture
     public string[] Warnings { get; init; } = [];
 
     public FlowTable GetFlowTable() => _flows;
+
+    /// <summary>Names the capture gave to addresses (DNS, TLS SNI, HTTP Host, DHCP) and its DNS query counts.</summary>
+    public HostNameCollector GetHostNames() => _names;
 
     public override string ToString() => Path;
 }

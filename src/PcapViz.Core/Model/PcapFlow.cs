@@ -32,6 +32,8 @@ public sealed class PcapFlow
     public required string Capture { get; init; }
     /// <summary>The IP protocol number, or null for a frame without IP (ARP, STP, ...).</summary>
     public int? IpProtocol { get; init; }
+    /// <summary>The network protocol under every link-layer wrapper (0x0800 IPv4, 0x86DD IPv6, 0x0806 ARP, ...).</summary>
+    public int EtherType { get; init; }
 
     public override string ToString()
     {

@@ -67,7 +67,10 @@ public sealed class HostNameCollector
         _dns = new DnsMessageParser(this);
     }
 
-    /// <summary>Names not kept because an address already had its share of names, or because the address table was full.</summary>
+    /// <summary>
+    /// Times a name was not kept because its address already had its share of names or the address table was full.
+    /// A sign that a cap was reached: a name seen again is counted again, so after <see cref="Merge"/> it is not an exact count.
+    /// </summary>
     public long NamesDropped { get; private set; }
 
     /// <summary>DNS questions not counted because <see cref="DnsQueries"/> already held its cap of distinct names.</summary>
@@ -187,7 +190,9 @@ public sealed class HostNameCollector
 
     /// <summary>
     /// Adds every name of <paramref name="other"/> after the names already here, and sums the query counts.
-    /// Merging is associative (which capture is merged into which does not matter, only their order) as long as no cap is reached.
+    /// Merging is associative (the grouping does not matter, only the order of the captures): the names kept per address
+    /// are the first distinct ones of the captures in order, exactly as if one collector had seen them all. Only the
+    /// query counts and the dropped counters can differ once a cap has been reached.
     /// </summary>
     public void Merge(HostNameCollector other)
     {

@@ -1,0 +1,51 @@
+using System.Management.Automation;
+using PcapViz.Core.Analysis;
+using PcapViz.Core.Topology;
+
+namespace PcapViz.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the most contacted hosts: by distinct peers (PcapViz's --frequent-in/--frequent-out), packets or bytes.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "FrequentHost", DefaultParameterSetName = InputObjectSet)]
+[OutputType(typeof(FrequentHost))]
+public sealed class GetFrequentHostCommand : TopologyInputCmdlet
+{
+    private readonly List<PcapTopology> _topologies = [];
+
+    [Parameter]
+    public TrafficDirection Direction { get; set; } = TrafficDirection.In;
+
+    [Parameter]
+    public HostRanking By { get; set; } = HostRanking.Peers;
+
+    [Parameter]
+    [ValidateRange(2, 4)]
+    public int Layer { get; set; } = 3;
+
+    /// <summary>Only the first N rows.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Top { get; set; }
+
+    protected override bool Accept(PSObject item)
+    {
+        if (item?.BaseObject is PcapTopology topology)
+        {
+            _topologies.Add(topology);
+            return true;
+        }
+        return base.Accept(item!);
+    }
+
+    protected override void EndProcessing()
+    {
+        Pump(block: true);
+        foreach (var topology in _topologies)
+            Write(topology);
+        if (Input.Captures.Count > 0)
+            Write(TopologyBuilder.Build(Input, new TopologyOptions { Layer = Layer, Geo = Core.Geo.GeoLocator.Default() }, StopToken));
+    }
+
+    private void Write(PcapTopology topology) => WriteObject(FrequentHosts.Rank(topology, Direction, By, Top), enumerateCollection: true);
+}

@@ -1,0 +1,49 @@
+using System.Management.Automation;
+using PcapViz.Core.Topology;
+
+namespace PcapViz.PowerShell;
+
+/// <summary>Cmdlets that gather captures and conversations from the pipeline into one graph, emitted at the end like Group-Object.</summary>
+public abstract class TopologyInputCmdlet : CaptureReadingCmdlet
+{
+    protected const string InputObjectSet = "InputObject";
+
+    /// <summary>PcapCapture objects from Import-Pcap or PcapFlow objects from Get-PcapFlow (after Where-Object, say).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    public PSObject[] InputObject { get; set; } = [];
+
+    protected TopologyInput Input { get; } = new();
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName != InputObjectSet)
+        {
+            ReadPathsFromParameters();
+            return;
+        }
+        foreach (var item in InputObject)
+            Accept(item);
+    }
+
+    /// <summary>Takes one pipeline object; false when it is of no type this cmdlet reads (an error was written).</summary>
+    protected virtual bool Accept(PSObject item)
+    {
+        switch (item?.BaseObject)
+        {
+            case PcapCapture capture:
+                OnCapture(capture);
+                return true;
+            case PcapFlow flow:
+                Input.AddFlow(flow);
+                return true;
+            default:
+                var type = item?.BaseObject?.GetType().FullName ?? "null";
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"{MyInvocation.MyCommand.Name} reads PcapCapture or PcapFlow objects; it cannot read a {type}."),
+                    ErrorIds.InvalidInputObject, ErrorCategory.InvalidType, item));
+                return false;
+        }
+    }
+
+    protected override void OnCapture(PcapCapture capture) => Input.AddCapture(capture);
+}

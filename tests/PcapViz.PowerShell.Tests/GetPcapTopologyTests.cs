@@ -1,0 +1,87 @@
+using PcapViz.Core.Tests;
+
+namespace PcapViz.PowerShell.Tests;
+
+public sealed class GetPcapTopologyTests : IDisposable
+{
+    private readonly PowerShellSession _session = new();
+
+    public void Dispose() => _session.Dispose();
+
+    private static Dictionary<string, object?> Capture(string name) => new() { ["p"] = Corpus.Capture(name) };
+
+    [Fact]
+    public void Layer3_edges_from_the_cmdlet_equal_tshark()
+    {
+        const string name = "shared_eth_tls_v4v6_167ips.pcap";
+        var topology = _session.Run("Import-Pcap -LiteralPath $p | Get-PcapTopology -Layer 3", Capture(name)).Single<PcapTopology>();
+        var expected = Corpus.Reference(name).GetProperty("l3").EnumerateArray()
+            .Select(e => (e[0].GetString()!, e[1].GetString()!, e[2].GetInt64(), e[3].GetInt64())).Order().ToList();
+        Assert.Equal(expected, topology.Edges.Select(e => (e.Source, e.Destination, e.Packets, e.Bytes)).Order().ToList());
+        Assert.Equal(3, topology.Layer);
+        Assert.Equal(new[] { Corpus.Capture(name) }, topology.Captures);
+    }
+
+    [Fact]
+    public void Two_captures_merge_into_one_graph_whose_edges_are_the_sums()
+    {
+        var names = new[] { "shared_rawip4_linktype228_dns.pcap", "shared_rawip_v4v6_http_dns.pcap" };
+        var merged = _session.Run("Import-Pcap -LiteralPath $a, $b | Get-PcapTopology -Layer 4",
+            new Dictionary<string, object?> { ["a"] = Corpus.Capture(names[0]), ["b"] = Corpus.Capture(names[1]) }).Single<PcapTopology>();
+        var expected = names.SelectMany(n => Corpus.Reference(n).GetProperty("l4").EnumerateArray())
+            .GroupBy(e => (e[0].GetString()!, e[1].GetString()!))
+            .Select(g => (g.Key.Item1, g.Key.Item2, g.Sum(e => e[2].GetInt64()), g.Sum(e => e[3].GetInt64()))).Order().ToList();
+        Assert.Equal(expected, merged.Edges.Select(e => (e.Source, e.Destination, e.Packets, e.Bytes)).Order().ToList());
+        Assert.Equal(2, merged.Captures.Length);
+    }
+
+    [Fact]
+    public void Filtered_flows_draw_only_what_passed_the_filter()
+    {
+        var topology = _session.Run("Import-Pcap -LiteralPath $p | Get-PcapFlow | Where-Object DestinationPort -eq 443 | Get-PcapTopology -Layer 4",
+            Capture("shared_eth_tls_v4v6_167ips.pcap")).Single<PcapTopology>();
+        Assert.NotEmpty(topology.Edges);
+        Assert.All(topology.Edges, e => Assert.True(e.Source.EndsWith(":443", StringComparison.Ordinal) || e.Destination.EndsWith(":443", StringComparison.Ordinal)));
+        // -Port matches either end, as a Where-Object over both ports does (a capture that starts mid-connection orients it from the server).
+        var eitherEnd = _session.Run("Import-Pcap -LiteralPath $p | Get-PcapFlow | Where-Object { $_.DestinationPort -eq 443 -or $_.SourcePort -eq 443 } | Get-PcapTopology -Layer 4",
+            Capture("shared_eth_tls_v4v6_167ips.pcap")).Single<PcapTopology>();
+        var byFlag = _session.Run("Get-PcapTopology -LiteralPath $p -Layer 4 -Port 443", Capture("shared_eth_tls_v4v6_167ips.pcap")).Single<PcapTopology>();
+        Assert.Equal(eitherEnd.Edges.Select(e => (e.Source, e.Destination, e.Packets, e.Bytes)).Order(), byFlag.Edges.Select(e => (e.Source, e.Destination, e.Packets, e.Bytes)).Order());
+    }
+
+    [Fact]
+    public void Protocol_and_address_filters_keep_whole_flows()
+    {
+        var dns = _session.Run("Get-PcapTopology -LiteralPath $p -Protocol DNS", Capture("shared_sll_mixed_tcp_dns_dhcp_arp.pcap")).Single<PcapTopology>();
+        Assert.NotEmpty(dns.Edges);
+        Assert.All(dns.Edges, e => Assert.Contains("DNS", e.Protocols));
+        var noUdp = _session.Run("Get-PcapTopology -LiteralPath $p -ExcludeProtocol UDP", Capture("shared_sll_mixed_tcp_dns_dhcp_arp.pcap")).Single<PcapTopology>();
+        Assert.All(noUdp.Edges, e => Assert.DoesNotContain("UDP", e.Protocols));
+        var subnet = _session.Run("Get-PcapTopology -LiteralPath $p -Address 10.0.0.0/24", Capture("shared_sll_mixed_tcp_dns_dhcp_arp.pcap")).Single<PcapTopology>();
+        Assert.All(subnet.Edges, e => Assert.True(e.Source.StartsWith("10.0.0.", StringComparison.Ordinal) || e.Destination.StartsWith("10.0.0.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Nodes_carry_country_names_and_traffic()
+    {
+        var topology = _session.Run("Import-Pcap -LiteralPath $p | Get-PcapTopology -Layer 3", Capture("shared_eth_tls_v4v6_167ips.pcap")).Single<PcapTopology>();
+        Assert.Contains(topology.Nodes, n => !n.IsInternal && n.Country is { Length: 2 } && n.CountryName is not null);
+        Assert.Contains(topology.Nodes, n => n.IsInternal && n.Country is null);
+        Assert.Contains(topology.Nodes, n => n.HostNames.Length > 0);
+        Assert.Equal(topology.Edges.Sum(e => e.Bytes), topology.Nodes.Sum(n => n.BytesSent));
+        Assert.Equal(topology.Edges.Sum(e => e.Bytes), topology.Nodes.Sum(n => n.BytesReceived));
+    }
+
+    [Fact]
+    public void Frequent_hosts_by_peers_equal_tshark_degrees_most_first()
+    {
+        const string name = "shared_many_hosts_srvloc_310ips.pcap";
+        var rows = _session.Run("Import-Pcap -LiteralPath $p | Get-FrequentHost -Direction In", Capture(name)).All<FrequentHost>();
+        var expected = Corpus.Reference(name).GetProperty("in_degree").EnumerateObject().ToDictionary(p => p.Name, p => (long)p.Value.GetInt32());
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), rows.ToDictionary(r => r.Host, r => r.Count).OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(rows.Select(r => r.Count).OrderDescending(), rows.Select(r => r.Count));
+        var top = _session.Run("Get-FrequentHost -LiteralPath $p -Direction Out -By Bytes -Top 5", Capture(name)).All<FrequentHost>();
+        Assert.Equal(5, top.Count);
+        Assert.All(top, r => Assert.Equal(r.Bytes, r.Count));
+    }
+}
