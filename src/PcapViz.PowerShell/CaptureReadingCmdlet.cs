@@ -61,6 +61,8 @@ public abstract class CaptureReadingCmdlet : PSCmdlet, IDisposable
             return;
         try
         {
+            if (block && _queue.Count > 0)
+                ShowProgress();
             while (_queue.Count > 0)
             {
                 if (_queue.TryTakeNext(block ? PumpInterval : TimeSpan.Zero, out var result))

@@ -203,7 +203,7 @@ public sealed class NamesCorpusTests
                 return;
             foreach (var message in protocols.Where(p => p.Name is "dns" or "mdns" or "llmnr").Select(p => p.Value))
             {
-                if (First(message.GetProperty("dns.flags_tree"), "dns.flags.opcode") != "0")
+                if (!message.TryGetProperty("dns.flags_tree", out var flags) || First(flags, "dns.flags.opcode") != "0")
                     continue;
                 var addresses = new List<(string Owner, string Address)>();
                 var aliases = new List<(string Alias, string Target)>();

@@ -686,17 +686,35 @@ public sealed class PacketDotNetDecoderTests
         return p;
     }
 
-    [Fact]
-    public void Ppp_link_type_is_decoded_through_packetdotnet()
+    [Theory]
+    [InlineData(LinkType.Ppp, true)]
+    [InlineData(LinkType.Ppp, false)]
+    [InlineData(LinkType.PppHdlc, true)]
+    public void Ppp_link_types_with_or_without_hdlc_framing_are_decoded_through_packetdotnet(int linkType, bool hdlcFraming)
     {
-        var frame = Cat([0xFF, 0x03], Be16(0x0021), Ipv4("192.0.2.1", "192.0.2.2", 17, Udp(1000, 53, Payload(4))));
+        var ppp = Cat(Be16(0x0021), Ipv4("192.0.2.1", "192.0.2.2", 17, Udp(1000, 53, Payload(4))));
+        var frame = hdlcFraming ? Cat([0xFF, 0x03], ppp) : ppp;
 
-        var p = Decode(LinkType.Ppp, frame);
+        var p = Decode(linkType, frame);
 
         Assert.Equal(DecodeStatus.Decoded, p.Status);
         Assert.Equal(4, p.IpVersion);
         Assert.Equal(("192.0.2.1", "192.0.2.2"), (Source(p), Destination(p)));
         Assert.Equal((17, (ushort)1000, (ushort)53), (p.Protocol, p.SourcePort, p.DestinationPort));
+    }
+
+    [Fact]
+    public void Ppp_capture_is_attributed_by_the_analyzer()
+    {
+        var ppp = Cat([0xFF, 0x03], Be16(0x0021), Ipv4("192.0.2.1", "192.0.2.2", 6, Tcp(1000, 80)));
+        var bytes = CaptureBuilder.Pcap(LinkType.Ppp).Record(1, 0, ppp).Record(2, 0, ppp).ToArray();
+        using var file = new TempCapture(bytes);
+
+        var capture = PcapViz.Core.Analysis.CaptureAnalyzer.Analyze(file.Path);
+
+        Assert.Equal((2L, 0L, 0L), (capture.Packets, capture.UnsupportedLinkTypePackets, capture.MalformedPackets));
+        var flow = Assert.Single(capture.GetFlowTable().Entries);
+        Assert.Equal(("192.0.2.1", "192.0.2.2", (ushort)80), (flow.Key.SourceAddress!.ToString(), flow.Key.DestinationAddress!.ToString(), flow.Key.DestinationPort));
     }
 
     [Theory]

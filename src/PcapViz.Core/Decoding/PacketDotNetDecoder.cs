@@ -13,6 +13,13 @@ public static class PacketDotNetDecoder
     public static void Decode(int linkType, ReadOnlySpan<byte> data, ref DecodedPacket p)
     {
         p.Reset();
+        // LINKTYPE_PPP may, and LINKTYPE_PPP_HDLC does, start with RFC 1662 framing (address 0xFF, control 0x03)
+        // before the protocol; PacketDotNet's PPP parser wants the protocol first, and has no parser for 50 at all.
+        if (linkType is LinkType.Ppp or LinkType.PppHdlc && data.Length >= 2 && data[0] == 0xFF && data[1] == 0x03)
+        {
+            data = data[2..];
+            linkType = LinkType.Ppp;
+        }
         if (linkType is < 0 or > ushort.MaxValue || !Enum.IsDefined((LinkLayers)linkType))
         {
             p.Status = DecodeStatus.UnsupportedLinkType;
