@@ -19,7 +19,7 @@ public static class CaptureBuilder
     public static byte[] Gzip(byte[] capture)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
             gzip.Write(capture);
         return output.ToArray();
     }

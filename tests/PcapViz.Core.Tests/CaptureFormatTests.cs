@@ -13,14 +13,8 @@ public sealed class CaptureFormatTests
     private static readonly byte[] FrameA = Frames.Ethernet(EtherType.Ipv4,
         Frames.Ipv4("10.0.0.1", "10.0.0.2", 6, Frames.Tcp(40000, 80)));
     private static readonly byte[] FrameB = Frames.Ethernet(EtherType.Ipv4,
-        Frames.Ipv4("10.0.0.2", "10.0.0.1", 17, Frames.Udp(53, 40001, Frames.Payload(33))), MacSwap.Destination, MacSwap.Source);
+        Frames.Ipv4("10.0.0.2", "10.0.0.1", 17, Frames.Udp(53, 40001, Frames.Payload(33))), destination: Frames.MacA, source: Frames.MacB);
     private static readonly byte[] RawV4 = Frames.Ipv4("192.0.2.1", "192.0.2.2", 17, Frames.Udp(1000, 2000, Frames.Payload(3)));
-
-    private static class MacSwap
-    {
-        public const ulong Destination = Frames.MacA;
-        public const ulong Source = Frames.MacB;
-    }
 
     private static (List<ReadPacket> Packets, CaptureDamage? Damage, CaptureFormat Format, int[] LinkTypes) Read(byte[] capture, string fileName = "capture.pcap")
     {
@@ -391,6 +385,102 @@ public sealed class CaptureFormatTests
 
         Assert.Null(damage);
         Assert.Equal([LinkType.Raw, LinkType.Ethernet, LinkType.Raw], packets.Select(p => p.LinkType).ToArray());
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public void Pcapng_with_random_blocks_of_every_size_round_trips_exactly(int seed, bool compressed)
+    {
+        // Packets and skipped blocks from empty to several megabytes, so reads and skips straddle every buffer edge.
+        var random = new Random(seed);
+        var writer = CaptureBuilder.PcapNg();
+        var expected = new List<(int LinkType, long TimestampNs, byte[] Data)>();
+        var linkTypes = new List<int>();
+        for (int section = 0; section < 3; section++)
+        {
+            writer.Section(bigEndian: random.Next(2) == 0);
+            linkTypes.Clear();
+            for (int i = random.Next(1, 4); i > 0; i--)
+            {
+                int linkType = random.Next(1, 300);
+                linkTypes.Add(linkType);
+                writer.Interface(linkType, tsresol: 9);
+            }
+            for (int block = 0; block < 60; block++)
+            {
+                int size = random.Next(10) switch
+                {
+                    0 => random.Next(1 << 20, 3 << 20),
+                    1 => 0,
+                    _ => random.Next(1, 2000),
+                };
+                var data = new byte[size];
+                random.NextBytes(data);
+                ulong timestamp = (ulong)random.NextInt64(0, long.MaxValue);
+                switch (random.Next(5))
+                {
+                    case 0:
+                        writer.Block((uint)random.Next(7, 0x4000), data);
+                        break;
+                    case 1:
+                        writer.Simple(data);
+                        expected.Add((linkTypes[0], 0, data));
+                        break;
+                    case 2:
+                        int face = random.Next(linkTypes.Count);
+                        writer.Obsolete((ushort)face, timestamp, data);
+                        expected.Add((linkTypes[face], (long)timestamp, data));
+                        break;
+                    default:
+                        face = random.Next(linkTypes.Count);
+                        writer.Enhanced((uint)face, timestamp, data);
+                        expected.Add((linkTypes[face], (long)timestamp, data));
+                        break;
+                }
+            }
+        }
+        var bytes = writer.ToArray();
+        if (compressed)
+            bytes = CaptureBuilder.Gzip(bytes);
+
+        var (packets, damage, _, _) = Read(bytes, compressed ? "capture.pcapng.gz" : "capture.pcapng");
+
+        Assert.Null(damage);
+        Assert.Equal(expected.Count, packets.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal((expected[i].LinkType, expected[i].TimestampNs), (packets[i].LinkType, packets[i].TimestampNs));
+            Assert.True(expected[i].Data.AsSpan().SequenceEqual(packets[i].Data), $"packet {i} of {expected[i].Data.Length} bytes differs");
+        }
+    }
+
+    [Theory]
+    [InlineData(4, false)]
+    [InlineData(5, true)]
+    public void Pcap_with_random_record_sizes_round_trips_exactly(int seed, bool compressed)
+    {
+        var random = new Random(seed);
+        var writer = CaptureBuilder.Pcap(LinkType.Raw, bigEndian: seed % 2 == 1, nanoseconds: true, snapLength: 4 << 20);
+        var expected = new List<byte[]>();
+        for (int i = 0; i < 300; i++)
+        {
+            var data = new byte[random.Next(20) == 0 ? random.Next(1 << 20, 3 << 20) : random.Next(0, 3000)];
+            random.NextBytes(data);
+            writer.Record((uint)i, (uint)random.Next(1_000_000_000), data);
+            expected.Add(data);
+        }
+        var bytes = writer.ToArray();
+        if (compressed)
+            bytes = CaptureBuilder.Gzip(bytes);
+
+        var (packets, damage, _, _) = Read(bytes, compressed ? "capture.pcap.gz" : "capture.pcap");
+
+        Assert.Null(damage);
+        Assert.Equal(expected.Count, packets.Count);
+        for (int i = 0; i < expected.Count; i++)
+            Assert.True(expected[i].AsSpan().SequenceEqual(packets[i].Data), $"record {i} of {expected[i].Length} bytes differs");
     }
 
     public static TheoryData<string> GzipSamples() => new()

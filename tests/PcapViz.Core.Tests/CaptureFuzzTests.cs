@@ -2,19 +2,21 @@ using System.Diagnostics;
 using PcapViz.Core.Analysis;
 using PcapViz.Core.Capture;
 using PcapViz.Core.Decoding;
+using Xunit.Abstractions;
 
 namespace PcapViz.Core.Tests;
 
 /// <summary>
 /// Mutated copies of every corpus capture, with a fixed seed so a failure reproduces: the analyzer may refuse a file
-/// (<see cref="NotACaptureException"/>) but must otherwise finish and report sane totals.
+/// (<see cref="NotACaptureException"/>) but must otherwise finish and report sane totals. For a deeper run by hand, set
+/// PCAPVIZ_FUZZ_SEED and PCAPVIZ_FUZZ_MUTANTS (mutants per file).
 /// </summary>
-public sealed class CaptureFuzzTests
+public sealed class CaptureFuzzTests(ITestOutputHelper output)
 {
-    private const int Seed = 20261127;
-    private const int MutantsPerFile = 40;
+    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("PCAPVIZ_FUZZ_SEED"), out int seed) ? seed : 20261127;
+    private static readonly int MutantsPerFile = int.TryParse(Environment.GetEnvironmentVariable("PCAPVIZ_FUZZ_MUTANTS"), out int mutants) ? mutants : 40;
     private const int MaxInputBytes = 200 * 1024;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(Math.Max(120, MutantsPerFile * 3));
 
     private static readonly uint[] InterestingWords = [0, 1, 0x7F, 0x80, 0xFF, 0xFFFF, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0xFFFF_FFFC, 12, 28, 0x0100_0000];
 
@@ -69,6 +71,7 @@ public sealed class CaptureFuzzTests
         });
 
         await work.WaitAsync(Budget);
+        output.WriteLine($"seed {Seed}: {mutants} mutants, {refused} refused as not a capture, {damaged} damaged, {failures.Count} failed, {clock.Elapsed.TotalSeconds:F1} s");
         Assert.True(failures.Count == 0, $"{failures.Count} of {mutants} mutants failed:\n" + string.Join("\n", failures.Take(20)));
         Assert.Equal(Corpus.Captures.Count() * MutantsPerFile, mutants);
         // The mutations must actually reach the error paths, or the test proves nothing.

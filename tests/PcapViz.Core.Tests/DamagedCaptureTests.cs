@@ -95,6 +95,28 @@ public sealed class DamagedCaptureTests
         WriteAndAnalyzeExpectingNotACapture(bytes, "short.pcap", out _);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Capture_cut_anywhere_inside_its_file_header_is_not_a_capture(bool pcapng)
+    {
+        // The pcap file header is 24 bytes; a pcapng file's header is its first section header block (28 here).
+        var whole = pcapng
+            ? CaptureBuilder.PcapNg().Section().Interface(LinkType.Ethernet).ToArray()
+            : CaptureBuilder.Pcap().Record(1, 0, Packets[0]).ToArray();
+        int headerLength = pcapng ? 28 : 24;
+        for (int length = 1; length < headerLength; length++)
+        {
+            using var file = new TempCapture(whole[..length], pcapng ? "cut.pcapng" : "cut.pcap");
+            Assert.Throws<NotACaptureException>(() => CaptureReader.Open(file.Path));
+        }
+        using var headerOnly = new TempCapture(whole[..headerLength], pcapng ? "header.pcapng" : "header.pcap");
+        using var reader = CaptureReader.Open(headerOnly.Path);
+        RawPacket raw = default;
+        Assert.False(reader.ReadNext(ref raw));
+        Assert.Null(reader.Damage);
+    }
+
     [Fact]
     public void Pcapng_section_header_without_byte_order_magic_is_not_a_capture()
     {

@@ -10,6 +10,8 @@ namespace PcapViz.Core.Tests;
 /// The zero-allocation decoder against an independent one: every packet of the corpus is decoded by
 /// <see cref="PacketDecoder"/> and by PacketDotNet (through <see cref="PacketDotNetDecoder.Describe"/>), and the two must
 /// name the same IP version, addresses, protocol, ports, TCP flags, fragment flag, VLAN and Ethernet MACs.
+/// Tunnels need no exception: Describe takes the first IP header PacketDotNet's tree holds (Extract walks from the
+/// outside in), which is the outermost one we attribute to, and reads ports only from that header's own payload.
 /// </summary>
 public sealed class FastPathReferenceTests(ITestOutputHelper output)
 {

@@ -35,8 +35,13 @@ public sealed class NamesCorpusTests
     public void Names_agree_with_tshark(string name)
     {
         var rows = Tshark.Rows(_output, Corpus.Capture(name));
-        var answers = Tshark.Json(_output, Corpus.Capture(name), "dns.flags.response == 1", "ip ipv6 icmp icmpv6 udp tcp dns mdns llmnr");
-        if (rows is null || answers is null)
+        if (rows is null)
+            return;
+        // The record-by-record JSON is slower to make; ask for it only when there are responses to read.
+        var answers = rows.Any(r => r["dns.flags.response"] is ["1"])
+            ? Tshark.Json(_output, Corpus.Capture(name), "dns.flags.response == 1", "ip ipv6 icmp icmpv6 udp tcp dns mdns llmnr")
+            : JsonDocument.Parse("[]").RootElement;
+        if (answers is null)
             return;
         var names = Collect(Corpus.Capture(name));
         var expected = Expected.From(rows, answers.Value);

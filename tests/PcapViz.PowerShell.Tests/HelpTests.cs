@@ -254,6 +254,8 @@ public sealed class HelpTests : IDisposable
     [Theory]
     [InlineData("Import-Pcap")]
     [InlineData("Get-PcapFlow")]
+    [InlineData("Get-PcapTopology")]
+    [InlineData("Get-FrequentHost")]
     public void Examples_run_without_errors_on_sample_captures(string name)
     {
         var root = CreateExampleTree();
@@ -268,7 +270,10 @@ public sealed class HelpTests : IDisposable
         }
     }
 
-    /// <summary>The paths the examples use: ./samples, ./caps (with a damaged capture and a pcapng below it), ./archive, ./incoming and an odd name.</summary>
+    /// <summary>
+    /// The paths the examples use: ./samples, ./caps (with a damaged capture and a pcapng below it), ./archive, ./incoming,
+    /// an odd name, and ./geo with MaxMind's test databases under the names the examples give them.
+    /// </summary>
     private string CreateExampleTree()
     {
         var root = _temp.Path;
@@ -291,6 +296,10 @@ public sealed class HelpTests : IDisposable
         File.Copy(sample, Path.Combine(incoming, "good.pcap"));
         File.WriteAllText(Path.Combine(incoming, "notes.txt"), "not a capture");
         Dir("incoming/older");
+
+        var geo = Dir("geo");
+        File.Copy(Path.Combine(Corpus.GeoIpDirectory, "GeoLite2-City-Test.mmdb"), Path.Combine(geo, "GeoLite2-City.mmdb"));
+        File.Copy(Path.Combine(Corpus.GeoIpDirectory, "GeoLite2-ASN-Test.mmdb"), Path.Combine(geo, "GeoLite2-ASN.mmdb"));
         return root;
     }
 

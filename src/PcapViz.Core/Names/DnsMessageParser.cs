@@ -150,7 +150,7 @@ internal sealed class DnsMessageParser
                 break;
             current = _cnameOwners[_found[next]];
         }
-        for (int k = found - 1; k >= 1; k--)
+        for (int k = found - 1; k >= 0; k--)
             _sink.AddName(address, Text(_cnameOwners[_found[k]]), NameSource.Dns);
         _sink.AddName(address, Text(owner), NameSource.Dns);
     }
