@@ -284,7 +284,7 @@ public sealed class HelpTests : IDisposable
         File.Copy(sample, Path.Combine(root, "odd [name].pcap"));
 
         var caps = Dir("caps");
-        foreach (var name in new[] { "shared_eth_tls_v4v6_167ips.pcap", "shared_truncated_cut_mid_packet_pgsql.pcap", "shared_bigendian_nanosec_http.pcap" })
+        foreach (var name in new[] { "shared_eth_tls_v4v6_167ips.pcap", "shared_truncated_cut_mid_packet_pgsql.pcap", "shared_bigendian_nanosec_http.pcap", "shared_eth_dns_llmnr_mdns.pcap" })
             File.Copy(Corpus.Capture(name), Path.Combine(caps, name));
         File.Copy(Corpus.Capture("shared_pcapng_11_interfaces_ether_null.pcapng"), Path.Combine(Dir("caps/site-b"), "link.pcapng"));
 
