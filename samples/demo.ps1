@@ -7,8 +7,9 @@
     Run by `dotnet pwsh ./build.ps1 -Task Demo` in a fresh pwsh after the module is built,
     or directly once out/PcapViz exists:  dotnet pwsh ./samples/demo.ps1
 
-    Each step is one entry in $steps: a title and a script block that prints what a person
-    reads and writes its files into $OutDir. To extend the demo, add a step.
+    Each step is one entry in $steps: a title, the cmdlet it needs (optional; the step is skipped
+    when the module lacks it) and a script block that prints what a person reads and writes its
+    files into $OutDir. To extend the demo, add a step.
     Needs no Graphviz and no network.
 #>
 [CmdletBinding()]
@@ -60,15 +61,52 @@ $steps = @(
             $written.Add($file)
         }
     }
+    @{
+        Title    = 'Layer-3 topology: the 10 heaviest edges (Get-PcapTopology -Layer 3)'
+        Requires = 'Get-PcapTopology'
+        Run      = {
+            $topology = $state.Capture | Get-PcapTopology -Layer 3
+            $topology | Format-List Layer, Packets, Bytes, @{ Name = 'Nodes'; Expression = { $_.Nodes.Count } }, @{ Name = 'Edges'; Expression = { $_.Edges.Count } } | Show
+            $topology.Edges | Sort-Object Bytes -Descending | Select-Object -First 10 | Format-Table | Show
+            $file = Join-Path $OutDir 'topology-layer3-edges.csv'
+            $topology.Edges | Sort-Object Bytes -Descending |
+                Select-Object Source, Destination, Packets, Bytes, FirstSeen, LastSeen, @{ Name = 'Protocols'; Expression = { $_.Protocols -join ' ' } } |
+                Export-Csv -LiteralPath $file -NoTypeInformation
+            $written.Add($file)
+            $file = Join-Path $OutDir 'topology-layer3-nodes.csv'
+            $topology.Nodes | Sort-Object BytesReceived -Descending |
+                Select-Object Id, IsInternal, Country, CountryName, InDegree, OutDegree, PacketsSent, PacketsReceived, BytesSent, BytesReceived,
+                    @{ Name = 'HostNames'; Expression = { $_.HostNames -join ' ' } } |
+                Export-Csv -LiteralPath $file -NoTypeInformation
+            $written.Add($file)
+        }
+    }
+    @{
+        Title    = 'Most contacted hosts (Get-FrequentHost -Direction In -Top 10)'
+        Requires = 'Get-FrequentHost'
+        Run      = {
+            $hosts = @($state.Capture | Get-FrequentHost -Direction In -Top 10)
+            $hosts | Format-Table | Show
+            $file = Join-Path $OutDir 'frequent-hosts-in.csv'
+            $hosts | Export-Csv -LiteralPath $file -NoTypeInformation
+            $written.Add($file)
+        }
+    }
 )
 
 Write-Host "PcapViz demo on $Sample"
 foreach ($step in $steps) {
     Write-Host ''
     Write-Host "--- $($step.Title)" -ForegroundColor Cyan
+    if ($step['Requires'] -and -not (Get-Command -Name $step.Requires -Module PcapViz -ErrorAction Ignore)) {
+        Write-Host "(skipped: this build has no $($step.Requires))"
+        continue
+    }
     & $step.Run
 }
 
 Write-Host ''
 Write-Host "Results written to $OutDir :"
 foreach ($file in $written) { Write-Host "  $file" }
+Write-Host ''
+Write-Host 'Country data: IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0.'

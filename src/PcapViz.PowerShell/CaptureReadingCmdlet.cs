@@ -44,7 +44,12 @@ public abstract class CaptureReadingCmdlet : PSCmdlet, IDisposable
     protected void ReadPathsFromParameters()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (var path in ResolveCapturePaths(literal ? LiteralPath : Path, literal))
+        ReadPaths(literal ? LiteralPath : Path, literal);
+    }
+
+    protected void ReadPaths(IEnumerable<string> paths, bool literal)
+    {
+        foreach (var path in ResolveCapturePaths(paths, literal))
         {
             _queue ??= new CaptureImportQueue(ThrottleLimit, _stopping.Token);
             _queue.Enqueue(path);

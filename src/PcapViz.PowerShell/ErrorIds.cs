@@ -10,4 +10,6 @@ internal static class ErrorIds
     public const string CaptureReadError = "CaptureReadError";
     public const string CaptureAccessDenied = "CaptureAccessDenied";
     public const string InvalidInputObject = "InvalidInputObject";
+    public const string InvalidAddress = "InvalidAddress";
+    public const string GeoDatabaseUnreadable = "GeoDatabaseUnreadable";
 }

@@ -9,10 +9,17 @@ public abstract class TopologyInputCmdlet : CaptureReadingCmdlet
     protected const string InputObjectSet = "InputObject";
 
     /// <summary>PcapCapture objects from Import-Pcap or PcapFlow objects from Get-PcapFlow (after Where-Object, say).</summary>
+    /// <remarks>
+    /// Typed object[] so that a PcapCapture binds here on PowerShell's first, exact-type pass; as PSObject[] it would
+    /// bind to -Path through the capture's Path property instead, and the file would be read again.
+    /// </remarks>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-    public PSObject[] InputObject { get; set; } = [];
+    public object[] InputObject { get; set; } = [];
 
     protected TopologyInput Input { get; } = new();
+
+    /// <summary>What the cmdlet reads from the pipeline, for the error a wrong object gets.</summary>
+    protected virtual string AcceptedInput => "PcapCapture or PcapFlow objects, or capture files";
 
     protected override void ProcessRecord()
     {
@@ -22,7 +29,7 @@ public abstract class TopologyInputCmdlet : CaptureReadingCmdlet
             return;
         }
         foreach (var item in InputObject)
-            Accept(item);
+            Accept(PSObject.AsPSObject(item));
     }
 
     /// <summary>Takes one pipeline object; false when it is of no type this cmdlet reads (an error was written).</summary>
@@ -36,10 +43,16 @@ public abstract class TopologyInputCmdlet : CaptureReadingCmdlet
             case PcapFlow flow:
                 Input.AddFlow(flow);
                 return true;
+            case FileInfo file:
+                ReadPaths([file.FullName], literal: true);
+                return true;
+            case string path:
+                ReadPaths([path], literal: false);
+                return true;
             default:
                 var type = item?.BaseObject?.GetType().FullName ?? "null";
                 WriteError(new ErrorRecord(
-                    new ArgumentException($"{MyInvocation.MyCommand.Name} reads PcapCapture or PcapFlow objects; it cannot read a {type}."),
+                    new ArgumentException($"{MyInvocation.MyCommand.Name} reads {AcceptedInput}; it cannot read a {type}."),
                     ErrorIds.InvalidInputObject, ErrorCategory.InvalidType, item));
                 return false;
         }

@@ -84,4 +84,18 @@ public sealed class GetPcapTopologyTests : IDisposable
         Assert.Equal(5, top.Count);
         Assert.All(top, r => Assert.Equal(r.Bytes, r.Count));
     }
+
+    [Fact]
+    public void Piped_captures_are_not_read_from_disk_again()
+    {
+        using var temp = new TempDirectory();
+        var copy = temp.File("gone.pcap");
+        File.Copy(Corpus.Capture("shared_rawip_v4v6_http_dns.pcap"), copy);
+        var result = _session.Run("$c = Import-Pcap -LiteralPath $p; Remove-Item -LiteralPath $p -Force; $c | Get-PcapTopology -Layer 3; $c | Get-FrequentHost -Top 1",
+            new Dictionary<string, object?> { ["p"] = copy });
+        Assert.Empty(result.Errors);
+        Assert.IsType<PcapTopology>(result.Output[0].BaseObject);
+        Assert.NotEmpty(((PcapTopology)result.Output[0].BaseObject).Edges);
+        Assert.IsType<FrequentHost>(result.Output[1].BaseObject);
+    }
 }

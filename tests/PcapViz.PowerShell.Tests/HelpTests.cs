@@ -8,8 +8,10 @@ namespace PcapViz.PowerShell.Tests;
 /// <summary>
 /// Pins the help the module ships (en-US/PcapViz.PowerShell.dll-Help.xml and about_PcapViz.help.txt, laid out by build.ps1):
 /// every command the module exports has real MAML help (not the syntax PowerShell makes up when there is none),
-/// with a description of every parameter it declares, attributes that agree with the code, and examples that parse;
-/// and about_PcapViz resolves. A new cmdlet is covered as soon as the manifest exports it.
+/// with a description of every parameter it declares, attributes and parameter sets that agree with the code, its output
+/// types, related links that resolve, and examples that parse and call it; the examples of the cmdlets listed in
+/// Examples_run_without_errors_on_sample_captures run cleanly; and about_PcapViz resolves and names every command.
+/// A new cmdlet is covered as soon as the manifest exports it (add it to that theory once its examples can run here).
 /// </summary>
 public sealed class HelpTests : IDisposable
 {

@@ -11,7 +11,8 @@
     3. End to end: wall time and peak RSS of a fresh
        `dotnet pwsh -NoProfile -Command "Import-Module ...; Import-Pcap FILE | Out-Null"`,
        and of `tshark -q -z conv,ip -r FILE` (measure.py).
-    4. The same for `Import-Pcap FILE | Get-PcapTopology -Layer 3` once that cmdlet exists.
+    4. Once Get-PcapTopology exists: `Import-Pcap FILE | Get-PcapTopology -Layer 3` warm and fresh,
+       and `-Layer 4` warm.
     Prints a table and writes results.json and results.md to -OutDir. A report, not a test:
     no assertion on time, but any step that fails makes it fail.
 
@@ -120,7 +121,7 @@ Set-Content -LiteralPath $warmList -Value @($captures.File) -Encoding utf8NoBOM
 if ($LASTEXITCODE -ne 0) { throw "The warm runs failed (exit code $LASTEXITCODE)." }
 $warm = @(Get-Content -LiteralPath $warmJson -Raw | ConvertFrom-Json)
 
-$hasTopology = @($warm | Where-Object { $null -ne $_.TopologySeconds }).Count -gt 0
+$hasTopology = @($warm | Where-Object { $null -ne $_.Topology3Seconds }).Count -gt 0
 
 # 3. and 4. Fresh processes: ours and tshark's.
 Write-Host ''
@@ -162,7 +163,9 @@ $rows = foreach ($capture in $captures) {
         TsharkSeconds        = if ($ts) { $ts.Seconds } else { $null }
         TsharkPeakMB         = if ($ts) { $ts.PeakMB } else { $null }
         TsharkOverOurs       = if ($ts) { $ts.Seconds / $ours.Seconds } else { $null }
-        TopologyWarmPacketsPerSecond = if ($hasTopology) { $w.Packets / $w.TopologySeconds } else { $null }
+        Topology3WarmSeconds = if ($hasTopology) { $w.Topology3Seconds } else { $null }
+        Topology3WarmOverhead = if ($hasTopology) { $w.Topology3Seconds / $w.ImportSeconds - 1 } else { $null }
+        Topology4WarmSeconds = if ($hasTopology) { $w.Topology4Seconds } else { $null }
         TopologyFreshSeconds = if ($topo) { $topo.Seconds } else { $null }
         TopologyFreshPeakMB  = if ($topo) { $topo.PeakMB } else { $null }
     }
@@ -184,9 +187,11 @@ if ($tshark) {
     $columns.Add(@{ Name = 'tshark/ours'; Expression = { (Format-Number $_.TsharkOverOurs 'N1') + 'x' }; Align = 'Right' })
 }
 if ($hasTopology) {
-    $columns.Add(@{ Name = 'Topo warm Mpkt/s'; Expression = { Format-Number ($_.TopologyWarmPacketsPerSecond / 1e6) 'N2' }; Align = 'Right' })
-    $columns.Add(@{ Name = 'Topo fresh s'; Expression = { Format-Number $_.TopologyFreshSeconds 'N2' }; Align = 'Right' })
-    $columns.Add(@{ Name = 'Topo peak MB'; Expression = { Format-Number $_.TopologyFreshPeakMB 'N0' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'L3 warm s'; Expression = { Format-Number $_.Topology3WarmSeconds 'N2' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'L3 vs import'; Expression = { (Format-Number (100 * $_.Topology3WarmOverhead) '+0;-0') + '%' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'L3 fresh s'; Expression = { Format-Number $_.TopologyFreshSeconds 'N2' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'L3 peak MB'; Expression = { Format-Number $_.TopologyFreshPeakMB 'N0' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'L4 warm s'; Expression = { Format-Number $_.Topology4WarmSeconds 'N2' }; Align = 'Right' })
 }
 
 $fixedPair = @($rows | Where-Object Fixed | Sort-Object Packets)
@@ -212,6 +217,9 @@ $notes = @(
     ('Fresh: a new `dotnet pwsh -NoProfile -Command "Import-Module ...; Import-Pcap FILE | Out-Null"` process, wall time and peak RSS; pwsh start-up + Import-Module alone take {0:N2} s and {1:N0} MB of that.' -f $startup.Seconds, $startup.PeakMB)
     "tshark: ``tshark -q -z conv,ip -r FILE`` ($tsharkVersion), wall time and peak RSS."
 )
+if ($hasTopology) {
+    $notes += 'L3/L4: `Import-Pcap FILE | Get-PcapTopology -Layer 3` (or 4), warm best-of runs as above (L3 vs import: how much longer than Import-Pcap alone) and a fresh process for layer 3.'
+}
 
 Write-Host ''
 Write-Host 'Benchmark results'
@@ -230,6 +238,7 @@ $maxPackets = ($rows | Measure-Object -Property Packets -Maximum).Maximum
 $peak5M = ($rows | Where-Object Packets -EQ $maxPackets | Measure-Object -Property FreshPeakMB -Maximum).Maximum
 $targets.Add(('Peak memory < 600 MB at the largest file: {0:N0} MB' -f $peak5M))
 if ($fixedPair.Count -eq 2) { $targets.Add(('Memory over the same flows within 30%: {0:N2}x' -f ($fixedPair[1].FreshPeakMB / $fixedPair[0].FreshPeakMB))) }
+if ($hasTopology -and $big) { $targets.Add(('Import-Pcap | Get-PcapTopology -Layer 3 < 10% longer than Import-Pcap on {0} (issue 3): {1:+0;-0}%' -f $big.Capture, (100 * $big.Topology3WarmOverhead))) }
 Write-Host 'Targets (issue 2):'
 foreach ($line in $targets) { Write-Host "  $line" }
 foreach ($line in $notes) { Write-Host $line }

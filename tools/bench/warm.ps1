@@ -1,8 +1,8 @@
 #requires -Version 7.4
 <#
 .SYNOPSIS
-    Packets per second of Import-Pcap (and Import-Pcap | Get-PcapTopology -Layer 3, when that
-    cmdlet exists) on warm files, all measured inside this one pwsh process.
+    Packets per second of Import-Pcap (and of Import-Pcap | Get-PcapTopology -Layer 3 and -Layer 4,
+    when that cmdlet exists) on warm files, all measured inside this one pwsh process.
 
 .DESCRIPTION
     For each file: one unmeasured run to warm the page cache and the JIT, then -Repeat measured
@@ -46,18 +46,24 @@ $results = foreach ($file in $Files) {
     $capture = $null
 
     $importSeconds = Measure-Best { Import-Pcap -LiteralPath $file | Out-Null } $Repeat
-    $topologySeconds = $null
+    $topology3Seconds = $null
+    $topology4Seconds = $null
     if ($hasTopology) {
         Import-Pcap -LiteralPath $file | Get-PcapTopology -Layer 3 | Out-Null
-        $topologySeconds = Measure-Best { Import-Pcap -LiteralPath $file | Get-PcapTopology -Layer 3 | Out-Null } $Repeat
+        $topology3Seconds = Measure-Best { Import-Pcap -LiteralPath $file | Get-PcapTopology -Layer 3 | Out-Null } $Repeat
+        Import-Pcap -LiteralPath $file | Get-PcapTopology -Layer 4 | Out-Null
+        $topology4Seconds = Measure-Best { Import-Pcap -LiteralPath $file | Get-PcapTopology -Layer 4 | Out-Null } $Repeat
     }
-    Write-Host ("  warm {0}: {1:N0} packets, {2:N3} s" -f (Split-Path -Leaf $file), $packets, $importSeconds)
+    $line = "  warm {0}: {1:N0} packets, Import-Pcap {2:N3} s" -f (Split-Path -Leaf $file), $packets, $importSeconds
+    if ($hasTopology) { $line += ", | Get-PcapTopology -Layer 3 {0:N3} s, -Layer 4 {1:N3} s" -f $topology3Seconds, $topology4Seconds }
+    Write-Host $line
     [pscustomobject]@{
-        File            = $file
-        Packets         = $packets
-        Flows           = $flows
-        ImportSeconds   = $importSeconds
-        TopologySeconds = $topologySeconds
+        File             = $file
+        Packets          = $packets
+        Flows            = $flows
+        ImportSeconds    = $importSeconds
+        Topology3Seconds = $topology3Seconds
+        Topology4Seconds = $topology4Seconds
     }
 }
 

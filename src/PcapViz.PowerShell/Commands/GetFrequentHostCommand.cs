@@ -28,6 +28,8 @@ public sealed class GetFrequentHostCommand : TopologyInputCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? Top { get; set; }
 
+    protected override string AcceptedInput => "PcapCapture, PcapFlow or PcapTopology objects, or capture files";
+
     protected override bool Accept(PSObject item)
     {
         if (item?.BaseObject is PcapTopology topology)

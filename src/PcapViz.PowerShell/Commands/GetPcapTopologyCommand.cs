@@ -64,7 +64,7 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
             foreach (var text in Address)
             {
                 if (!IpNetwork.TryParse(text, out _))
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{text}' is not an IP address or CIDR network."), "InvalidAddress", ErrorCategory.InvalidArgument, text));
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{text}' is not an IP address or CIDR network."), ErrorIds.InvalidAddress, ErrorCategory.InvalidArgument, text));
             }
         }
         _geo = OpenGeo(this, GeoIPDatabase, AsnDatabase, out _ownsGeo);
@@ -84,7 +84,7 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
         }
         catch (GeoDatabaseException e)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(e, "GeoDatabaseUnreadable", File.Exists(e.Path) ? ErrorCategory.InvalidData : ErrorCategory.ObjectNotFound, e.Path));
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, ErrorIds.GeoDatabaseUnreadable, File.Exists(e.Path) ? ErrorCategory.InvalidData : ErrorCategory.ObjectNotFound, e.Path));
             throw;
         }
     }
