@@ -4,6 +4,8 @@ using System.Text;
 using PcapViz.Core.Decoding;
 using PcapViz.Core.Names;
 
+using static PcapViz.Core.Tests.Frames;
+
 namespace PcapViz.Core.Tests;
 
 /// <summary>
@@ -12,59 +14,8 @@ namespace PcapViz.Core.Tests;
 /// </summary>
 internal static class NamesFrames
 {
-    public const ulong ClientMac = 0x02_00_00_00_00_01;
-    public const ulong ServerMac = 0x02_00_00_00_00_02;
-
-    public static byte[] Cat(params byte[][] parts)
-    {
-        var result = new byte[parts.Sum(p => p.Length)];
-        int offset = 0;
-        foreach (var part in parts)
-        {
-            part.CopyTo(result, offset);
-            offset += part.Length;
-        }
-        return result;
-    }
-
-    public static byte[] Be16(int value) => [(byte)(value >> 8), (byte)value];
-
-    public static byte[] Be32(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
-
-    public static byte[] Mac(ulong mac) => Enumerable.Range(0, 6).Select(i => (byte)(mac >> (40 - 8 * i))).ToArray();
-
-    public static byte[] Ethernet(ushort type, byte[] payload, ulong destination = ServerMac, ulong source = ClientMac) =>
-        Cat(Mac(destination), Mac(source), Be16(type), payload);
-
-    public static byte[] Ipv4(string source, string destination, byte protocol, byte[] payload)
-    {
-        var header = new byte[20];
-        header[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(2), (ushort)(20 + payload.Length));
-        header[8] = 64;
-        header[9] = protocol;
-        IPAddress.Parse(source).GetAddressBytes().CopyTo(header, 12);
-        IPAddress.Parse(destination).GetAddressBytes().CopyTo(header, 16);
-        return Cat(header, payload);
-    }
-
-    public static byte[] Ipv6(string source, string destination, byte nextHeader, byte[] payload)
-    {
-        var header = new byte[40];
-        header[0] = 0x60;
-        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(4), (ushort)payload.Length);
-        header[6] = nextHeader;
-        header[7] = 64;
-        IPAddress.Parse(source).GetAddressBytes().CopyTo(header, 8);
-        IPAddress.Parse(destination).GetAddressBytes().CopyTo(header, 24);
-        return Cat(header, payload);
-    }
-
-    public static byte[] Udp(ushort sourcePort, ushort destinationPort, byte[] payload) =>
-        Cat(Be16(sourcePort), Be16(destinationPort), Be16(8 + payload.Length), Be16(0), payload);
-
-    public static byte[] Tcp(ushort sourcePort, ushort destinationPort, byte[] payload) =>
-        Cat(Be16(sourcePort), Be16(destinationPort), Be32(1), Be32(1), [0x50, 0x18], Be16(64240), Be16(0), Be16(0), payload);
+    // The Ethernet, IP and transport headers come from Frames; this class adds the name-bearing payloads.
+    private const byte PushAck = (byte)(TcpFlags.PSH | TcpFlags.ACK);
 
     /// <summary>An Ethernet frame carrying UDP over IPv4 or IPv6 (chosen by the address syntax).</summary>
     public static byte[] UdpFrame(string source, string destination, ushort sourcePort, ushort destinationPort, byte[] payload) =>
@@ -74,15 +25,10 @@ internal static class NamesFrames
 
     public static byte[] TcpFrame(string source, string destination, ushort sourcePort, ushort destinationPort, byte[] payload) =>
         source.Contains(':')
-            ? Ethernet(0x86DD, Ipv6(source, destination, 6, Tcp(sourcePort, destinationPort, payload)))
-            : Ethernet(0x0800, Ipv4(source, destination, 6, Tcp(sourcePort, destinationPort, payload)));
+            ? Ethernet(0x86DD, Ipv6(source, destination, 6, Tcp(sourcePort, destinationPort, PushAck, payload)))
+            : Ethernet(0x0800, Ipv4(source, destination, 6, Tcp(sourcePort, destinationPort, PushAck, payload)));
 
-    public static DecodedPacket Decode(byte[] frame)
-    {
-        DecodedPacket decoded = default;
-        PacketDecoder.Decode(LinkType.Ethernet, frame, ref decoded);
-        return decoded;
-    }
+    public static DecodedPacket Decode(byte[] frame) => Frames.Decode(LinkType.Ethernet, frame);
 
     public static void Observe(this HostNameCollector collector, byte[] frame)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using PcapViz.Core.Decoding;
 using PcapViz.Core.Names;
+using static PcapViz.Core.Tests.Frames;
 using static PcapViz.Core.Tests.NamesFrames;
 
 namespace PcapViz.Core.Tests;

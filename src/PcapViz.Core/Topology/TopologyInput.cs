@@ -33,9 +33,11 @@ public sealed class TopologyInput
     /// <summary>A conversation splits back into its two directions; per-direction first and last times become the conversation's.</summary>
     public void AddFlow(PcapFlow flow)
     {
-        _conversations ??= new FlowTable();
-        if (_conversations.Count == 0)
+        if (_conversations is null)
+        {
+            _conversations = new FlowTable();
             _tables.Add(_conversations);
+        }
         var key = KeyOf(flow);
         long first = (flow.FirstSeen - DateTimeOffset.UnixEpoch).Ticks * 100;
         long last = (flow.LastSeen - DateTimeOffset.UnixEpoch).Ticks * 100;
