@@ -60,7 +60,7 @@ public static class CaptureAnalyzer
                 if ((decoded.Flags & (PacketFlags.HasMacs | PacketFlags.HasIp)) != 0 || decoded.Status == DecodeStatus.Decoded)
                 {
                     var key = FlowKey.From(decoded);
-                    flows.GetOrAdd(key).Add(raw.TimestampNs, raw.OriginalLength, raw.Data.Length, decoded.PayloadLength, decoded.TcpFlags);
+                    flows.GetOrAdd(key).Add(raw.TimestampNs, raw.OriginalLength, decoded.PayloadLength, decoded.TcpFlags);
                 }
                 names.Observe(raw.Data, decoded);
             }

@@ -2,12 +2,15 @@ using System.Runtime.CompilerServices;
 
 namespace PcapViz.Core.Flows;
 
-/// <summary>Gaps between consecutive packets of a flow, in log-4 microsecond buckets: fixed size, however long the flow.</summary>
+/// <summary>
+/// Gaps between consecutive packets of a flow, in log-4 microsecond buckets: fixed size, however long the flow.
+/// Counts stop at 65,535; the shape of a beacon's timing shows long before that.
+/// </summary>
 [InlineArray(GapHistogram.Buckets)]
 public struct GapHistogram
 {
     public const int Buckets = 16;
-    private uint _element;
+    private ushort _element;
 
     /// <summary>Bucket i holds gaps from 4^(i-1) up to 4^i microseconds; the last holds everything longer (over about 18 minutes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -26,7 +29,6 @@ public struct FlowCounters
 {
     public long Packets;
     public long Bytes;
-    public long CapturedBytes;
     public long FirstNs;
     public long LastNs;
     /// <summary>Bytes of transport payload (after TCP/UDP headers), for spotting uploads.</summary>
@@ -38,7 +40,7 @@ public struct FlowCounters
     public GapHistogram Gaps;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add(long timestampNs, int wireLength, int capturedLength, int payloadLength, byte tcpFlags)
+    public void Add(long timestampNs, int wireLength, int payloadLength, byte tcpFlags)
     {
         if (Packets == 0)
         {
@@ -49,7 +51,9 @@ public struct FlowCounters
         {
             if (timestampNs >= LastNs)
             {
-                Gaps[GapHistogram.BucketOf(timestampNs - LastNs)]++;
+                ref ushort gaps = ref Gaps[GapHistogram.BucketOf(timestampNs - LastNs)];
+                if (gaps != ushort.MaxValue)
+                    gaps++;
                 LastNs = timestampNs;
             }
             else if (timestampNs < FirstNs)
@@ -59,7 +63,6 @@ public struct FlowCounters
         }
         Packets++;
         Bytes += wireLength;
-        CapturedBytes += capturedLength;
         PayloadBytes += payloadLength;
         TcpFlags |= tcpFlags;
     }
@@ -82,10 +85,9 @@ public struct FlowCounters
         LastNs = Math.Max(LastNs, other.LastNs);
         Packets += other.Packets;
         Bytes += other.Bytes;
-        CapturedBytes += other.CapturedBytes;
         PayloadBytes += other.PayloadBytes;
         TcpFlags |= other.TcpFlags;
         for (int i = 0; i < GapHistogram.Buckets; i++)
-            Gaps[i] += other.Gaps[i];
+            Gaps[i] = (ushort)Math.Min(ushort.MaxValue, Gaps[i] + other.Gaps[i]);
     }
 }

@@ -1,0 +1,59 @@
+using PcapViz.Core.Decoding;
+using PcapViz.Core.Flows;
+
+namespace PcapViz.Core.Tests;
+
+public sealed class FlowTableTests
+{
+    private static FlowKey Key(int i) => new(0x020000000001, 0x020000000002, 0, EtherType.Ipv4, 4,
+        0, 0x0A000000u | (uint)(i >> 16), 0, 0x0A010000u | (uint)(i & 0xFFFF), 17, (ushort)(i * 7), 53,
+        PacketFlags.HasMacs | PacketFlags.HasIp | PacketFlags.HasPorts);
+
+    [Fact]
+    public void Growing_past_many_chunks_keeps_every_flow_and_its_counts()
+    {
+        const int flows = 200_000;
+        var table = new FlowTable(capacity: 16);
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < flows; i++)
+                table.GetOrAdd(Key(i)).Add(1_000 + i, 100 + (i % 5), 10, 0);
+        }
+        Assert.Equal(flows, table.Count);
+        for (int i = 0; i < flows; i += 997)
+        {
+            Assert.True(table.TryGet(Key(i), out var counters));
+            Assert.Equal(3, counters.Packets);
+            Assert.Equal(3 * (100 + (i % 5)), counters.Bytes);
+        }
+        Assert.False(table.TryGet(Key(flows + 1), out _));
+        var seen = table.Entries.Select(e => e.Key).ToHashSet();
+        Assert.Equal(flows, seen.Count);
+        Assert.Equal(3L * flows, table.Entries.Sum(e => e.Value.Packets));
+    }
+
+    [Fact]
+    public void Merge_adds_counts_of_the_same_flow_and_keeps_the_rest()
+    {
+        var left = new FlowTable();
+        var right = new FlowTable();
+        left.GetOrAdd(Key(1)).Add(5_000, 60, 0, (byte)TcpFlags.SYN);
+        right.GetOrAdd(Key(1)).Add(1_000, 40, 0, (byte)TcpFlags.ACK);
+        right.GetOrAdd(Key(2)).Add(2_000, 70, 0, 0);
+        left.Merge(right);
+        Assert.Equal(2, left.Count);
+        Assert.True(left.TryGet(Key(1), out var merged));
+        Assert.Equal((2L, 100L, 1_000L, 5_000L), (merged.Packets, merged.Bytes, merged.FirstNs, merged.LastNs));
+        Assert.Equal((byte)TcpFlags.ACK, merged.FirstTcpFlags);
+        Assert.Equal((byte)(TcpFlags.SYN | TcpFlags.ACK), merged.TcpFlags);
+    }
+
+    [Fact]
+    public void Gap_histogram_saturates_instead_of_wrapping()
+    {
+        var counters = new FlowCounters();
+        for (int i = 0; i < 70_000; i++)
+            counters.Add(i * 1_000L, 60, 0, 0);
+        Assert.Equal(ushort.MaxValue, counters.Gaps[GapHistogram.BucketOf(1_000)]);
+    }
+}
