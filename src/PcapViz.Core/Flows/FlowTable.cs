@@ -40,6 +40,11 @@ public sealed class FlowTable
         }
     }
 
+    /// <summary>Entry <paramref name="index"/> (0 to Count - 1) in insertion order, without copying: for whole-table passes.</summary>
+    public ref readonly FlowKey KeyAt(int index) => ref _keys[index >> ChunkBits][index & ChunkMask];
+
+    public ref readonly FlowCounters CountersAt(int index) => ref _counters[index >> ChunkBits][index & ChunkMask];
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int SlotOf(int hash) => (int)(((uint)hash * 0x9E3779B9u) >> _slotShift);
 

@@ -56,6 +56,9 @@ public sealed class TopologyInput
 
     public IEnumerable<KeyValuePair<FlowKey, FlowCounters>> Flows => _tables.SelectMany(t => t.Entries);
 
+    /// <summary>The flow tables themselves, for passes that walk them without copying entries.</summary>
+    public IReadOnlyList<FlowTable> Tables => _tables;
+
     public IEnumerable<HostName> NamesFor(IPAddress address) => _names.SelectMany(n => n.NamesFor(address));
 
     public IEnumerable<HostName> NamesForMac(ulong mac) => _names.SelectMany(n => n.NamesForMac(mac));
