@@ -15,6 +15,9 @@
     PowerShellVersion      = '7.4'
     CompatiblePSEditions   = @('Core')
 
+    # Loaded before the types file, which names PcapViz types (rehydration after Export-Clixml and remoting).
+    RequiredAssemblies     = @('PcapViz.Core.dll', 'PcapViz.PowerShell.dll')
+
     FormatsToProcess       = @('PcapViz.Format.ps1xml')
     TypesToProcess         = @('PcapViz.Types.ps1xml')
 

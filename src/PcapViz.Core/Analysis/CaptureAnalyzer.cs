@@ -80,7 +80,7 @@ public static class CaptureAnalyzer
         if (first == long.MaxValue)
             first = last = 0;
         var linkTypes = reader.LinkTypes.Order().Select(t => $"{LinkType.Name(t)}({t})").ToList();
-        return new PcapCapture(path, reader.Format, linkTypes, packets, bytes, captured, first, last, unsupportedPackets, malformed, reader.Damage, flows, names)
+        return new PcapCapture(path, reader.Format, linkTypes, packets, bytes, captured, first, last, unsupportedPackets, malformed, reader.Damage?.ToString(), reader.Damage?.Offset, flows, names)
         {
             Warnings = warningList.ToArray(),
         };

@@ -1,3 +1,4 @@
+using PcapViz.Core.Analysis;
 using PcapViz.Core.Capture;
 using PcapViz.Core.Flows;
 using PcapViz.Core.Names;
@@ -10,9 +11,14 @@ public sealed class PcapCapture
     private readonly FlowTable _flows;
     private readonly HostNameCollector _names;
 
+    private readonly long _firstNs;
+    private readonly long _lastNs;
+
     public PcapCapture(string path, CaptureFormat format, IReadOnlyList<string> linkTypes, long packets, long bytes, long capturedBytes,
-        long firstNs, long lastNs, long unsupportedLinkTypePackets, long malformedPackets, CaptureDamage? damage, FlowTable flows, HostNameCollector names)
+        long firstNs, long lastNs, long unsupportedLinkTypePackets, long malformedPackets, string? damage, long? damageOffset, FlowTable flows, HostNameCollector names)
     {
+        _firstNs = firstNs;
+        _lastNs = lastNs;
         Path = path;
         Format = format;
         LinkTypes = linkTypes.ToArray();
@@ -26,8 +32,8 @@ public sealed class PcapCapture
         }
         UnsupportedLinkTypePackets = unsupportedLinkTypePackets;
         MalformedPackets = malformedPackets;
-        Damage = damage?.ToString();
-        DamageOffset = damage?.Offset;
+        Damage = damage;
+        DamageOffset = damageOffset;
         _flows = flows;
         _names = names;
     }
@@ -58,6 +64,14 @@ public sealed class PcapCapture
     public string[] Warnings { get; init; } = [];
 
     public FlowTable GetFlowTable() => _flows;
+
+    /// <summary>
+    /// The whole capture (totals, flows, names) as compact bytes, so it survives Export-Clixml and remoting, where
+    /// PowerShell keeps only property values; <see cref="FromSnapshot"/> turns it back into a capture.
+    /// </summary>
+    public byte[] Snapshot => CaptureSnapshot.Write(this, _firstNs, _lastNs);
+
+    public static PcapCapture FromSnapshot(byte[] snapshot) => CaptureSnapshot.Read(snapshot);
 
     /// <summary>Names the capture gave to addresses (DNS, TLS SNI, HTTP Host, DHCP) and its DNS query counts.</summary>
     public HostNameCollector GetHostNames() => _names;

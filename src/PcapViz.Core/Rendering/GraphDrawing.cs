@@ -19,6 +19,22 @@ public sealed class GraphDrawing
     public required IReadOnlyList<string> Attributions { get; init; }
     /// <summary>How many of the topology's nodes were folded into group nodes (0 when none were).</summary>
     public int FoldedNodes { get; init; }
+
+    /// <summary>
+    /// Font size of node labels in drawing units. A node's label lines are centred under its circle: the first line's top
+    /// lies <see cref="LabelGap"/> below the circle and the lines are <see cref="LineHeight"/> apart. The layout reserved
+    /// exactly that box (text width measured with DejaVu Sans advance widths), so labels drawn that way do not overlap.
+    /// </summary>
+    public double FontSize { get; init; } = 11;
+
+    /// <summary>Distance between the baselines of consecutive node label lines.</summary>
+    public double LineHeight => FontSize * 1.25;
+
+    /// <summary>Space between the bottom of a node's circle and the top of its first label line.</summary>
+    public double LabelGap => FontSize * 0.25;
+
+    /// <summary>Font size of edge labels, drawn at the middle of the edge.</summary>
+    public double EdgeFontSize { get; init; } = 9;
 }
 
 /// <summary>A node as drawn. <see cref="Node"/> is null for a group that folds several light nodes.</summary>
@@ -31,7 +47,11 @@ public sealed record DrawnNode(
     string FillColor,
     string StrokeColor,
     PcapNode? Node,
-    int FoldedCount);
+    int FoldedCount)
+{
+    /// <summary>The topology nodes a group stands for (empty for a node that is not a group).</summary>
+    public IReadOnlyList<PcapNode> Members { get; init; } = [];
+}
 
 /// <summary>An edge as drawn; <see cref="Label"/> is null when edge labels are off.</summary>
 public sealed record DrawnEdge(

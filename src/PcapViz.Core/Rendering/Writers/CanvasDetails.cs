@@ -1,0 +1,150 @@
+using System.Globalization;
+
+namespace PcapViz.Core.Rendering.Writers;
+
+/// <summary>
+/// Every property of a drawn node or edge as (name, value) rows, for SVG tooltips and the HTML hover panel. Values are
+/// cleaned capture text; each writer still escapes them for its format.
+/// </summary>
+internal static class CanvasDetails
+{
+    private const int MaxValueChars = 400;
+    private const int MaxListItems = 25;
+
+    public static IReadOnlyList<KeyValuePair<string, string>> ForNode(DrawnNode drawn)
+    {
+        var rows = new List<KeyValuePair<string, string>>();
+        var node = drawn.Node;
+        if (node is null)
+        {
+            Add(rows, "Group", drawn.Id);
+            Add(rows, "Folded nodes", Count(drawn.FoldedCount));
+            if (drawn.LabelLines.Count > 0)
+            {
+                Add(rows, "Label", string.Join(" / ", drawn.LabelLines));
+            }
+
+            return rows;
+        }
+
+        Add(rows, "Address", node.Address);
+        if (node.Port is { } port)
+        {
+            Add(rows, "Port", port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (!string.Equals(node.Id, node.Address, StringComparison.Ordinal) && node.Port is null)
+        {
+            Add(rows, "Id", node.Id);
+        }
+
+        Add(rows, "Host names", List(node.HostNames));
+        Add(rows, "MAC", List(node.Mac));
+        Add(rows, "Scope", node.IsInternal ? "internal" : "external");
+        if (node.CountryName is not null || node.Country is not null)
+        {
+            Add(rows, "Country", node.CountryName is null ? node.Country : node.Country is null ? node.CountryName : $"{node.CountryName} ({node.Country})");
+        }
+
+        Add(rows, "City", node.City);
+        if (node.Asn is { } asn)
+        {
+            Add(rows, "AS", node.AsOrganization is null ? $"AS{asn}" : $"AS{asn} {node.AsOrganization}");
+        }
+
+        Add(rows, "Sent", Traffic(node.PacketsSent, node.BytesSent));
+        Add(rows, "Received", Traffic(node.PacketsReceived, node.BytesReceived));
+        Add(rows, "Peers", string.Create(CultureInfo.InvariantCulture, $"{node.OutDegree} out, {node.InDegree} in"));
+        if (drawn.FoldedCount > 0)
+        {
+            Add(rows, "Folded nodes", Count(drawn.FoldedCount));
+        }
+
+        return rows;
+    }
+
+    public static IReadOnlyList<KeyValuePair<string, string>> ForEdge(DrawnEdge edge)
+    {
+        var rows = new List<KeyValuePair<string, string>>();
+        Add(rows, "From", edge.Source);
+        Add(rows, "To", edge.Destination);
+        Add(rows, "Traffic", Traffic(edge.Packets, edge.Bytes));
+        Add(rows, "Protocols", List(edge.Protocols));
+        if (edge.Edges.Count > 0)
+        {
+            var first = edge.Edges.Min(e => e.FirstSeen);
+            var last = edge.Edges.Max(e => e.LastSeen);
+            if (first != default)
+            {
+                Add(rows, "First seen", Time(first));
+            }
+
+            if (last != default)
+            {
+                Add(rows, "Last seen", Time(last));
+            }
+        }
+
+        if (edge.Edges.Count > 1)
+        {
+            Add(rows, "Conversations", Count(edge.Edges.Count));
+        }
+
+        if (edge.Label is not null)
+        {
+            Add(rows, "Label", edge.Label.Replace('\n', ' '));
+        }
+
+        return rows;
+    }
+
+    /// <summary>One "Name: value" line per row, for SVG &lt;title&gt; tooltips.</summary>
+    public static string Tooltip(IReadOnlyList<KeyValuePair<string, string>> rows) =>
+        string.Join("\n", rows.Select(row => $"{row.Key}: {row.Value}"));
+
+    /// <summary>Bytes in human units, powers of 1000 as network tools count them: 950 B, 1.2 kB, 3.4 MB.</summary>
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+        double value = bytes;
+        var unit = 0;
+        while (Math.Abs(value) >= 999.95 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value:0.#} {units[unit]}");
+    }
+
+    private static string Traffic(long packets, long bytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Count(packets)} packets, {Bytes(bytes)} ({bytes:N0} bytes)");
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset time) =>
+        time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+
+    private static string? List(IReadOnlyCollection<string>? items)
+    {
+        if (items is null || items.Count == 0)
+        {
+            return null;
+        }
+
+        var shown = string.Join(", ", items.Take(MaxListItems));
+        return items.Count > MaxListItems
+            ? string.Create(CultureInfo.InvariantCulture, $"{shown} and {items.Count - MaxListItems} more")
+            : shown;
+    }
+
+    private static void Add(List<KeyValuePair<string, string>> rows, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            rows.Add(new(name, CanvasText.CleanLine(value, MaxValueChars)));
+        }
+    }
+}

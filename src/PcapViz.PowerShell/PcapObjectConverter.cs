@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Net;
+using PcapViz.Core.Decoding;
+
+namespace PcapViz.PowerShell;
+
+/// <summary>
+/// Turns PcapViz objects that came back through Export-Clixml/Import-Clixml or remoting (property bags typed
+/// "Deserialized.PcapViz.X") into live objects again, so they feed Get-PcapTopology and Get-FrequentHost with the same
+/// result. PcapViz.Types.ps1xml names this converter and the target types.
+/// </summary>
+public sealed class PcapObjectConverter : PSTypeConverter
+{
+    private const string DeserializedPrefix = "Deserialized.";
+
+    public override bool CanConvertFrom(object sourceValue, Type destinationType) =>
+        sourceValue is PSObject bag && bag.TypeNames.Contains(DeserializedPrefix + destinationType.FullName);
+
+    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+    {
+        var bag = (PSObject)sourceValue;
+        try
+        {
+            if (destinationType == typeof(PcapCapture))
+                return PcapCapture.FromSnapshot(Get<byte[]>(bag, nameof(PcapCapture.Snapshot)));
+            if (destinationType == typeof(PcapFlow))
+                return ToFlow(bag);
+            if (destinationType == typeof(PcapTopology))
+                return ToTopology(bag);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or PSInvalidCastException or ArgumentException)
+        {
+            throw new PSInvalidCastException($"The deserialized {destinationType.Name} cannot be restored: {e.Message}", e);
+        }
+        throw new PSInvalidCastException($"PcapObjectConverter cannot make a {destinationType.FullName}.");
+    }
+
+    public override bool CanConvertTo(object sourceValue, Type destinationType) => false;
+
+    public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
+        throw new NotSupportedException();
+
+    private static object? Value(PSObject bag, string name) => bag.Properties[name]?.Value switch
+    {
+        PSObject { BaseObject: not PSCustomObject } wrapped => wrapped.BaseObject,
+        var value => value,
+    };
+
+    private static T Get<T>(PSObject bag, string name) =>
+        Value(bag, name) is { } value ? LanguagePrimitives.ConvertTo<T>(value) : throw new InvalidDataException($"it has no {name}");
+
+    private static T? Optional<T>(PSObject bag, string name) where T : struct =>
+        Value(bag, name) is { } value ? LanguagePrimitives.ConvertTo<T>(value) : null;
+
+    private static string? Text(PSObject bag, string name) => Value(bag, name)?.ToString();
+
+    private static string[] Texts(PSObject bag, string name) => Value(bag, name) switch
+    {
+        null => [],
+        System.Collections.IEnumerable items and not string => items.Cast<object?>().Select(i => i?.ToString() ?? "").ToArray(),
+        var single => [single.ToString() ?? ""],
+    };
+
+    /// <summary>DateTimeOffset has no CliXml form of its own: it comes back as a bag whose UtcTicks we trust.</summary>
+    private static DateTimeOffset Time(PSObject bag, string name) => bag.Properties[name]?.Value switch
+    {
+        DateTimeOffset value => value,
+        PSObject { BaseObject: DateTimeOffset value } => value,
+        PSObject time when time.Properties["UtcTicks"]?.Value is { } ticks => new DateTimeOffset(LanguagePrimitives.ConvertTo<long>(ticks), TimeSpan.Zero),
+        _ => throw new InvalidDataException($"it has no {name}"),
+    };
+
+    private static IPAddress? Address(PSObject bag, string name) =>
+        Text(bag, name) is { Length: > 0 } text ? IPAddress.Parse(text) : null;
+
+    private static PcapFlow ToFlow(PSObject bag) => new()
+    {
+        Protocol = Get<string>(bag, nameof(PcapFlow.Protocol)),
+        SourceAddress = Address(bag, nameof(PcapFlow.SourceAddress)),
+        DestinationAddress = Address(bag, nameof(PcapFlow.DestinationAddress)),
+        SourcePort = Optional<int>(bag, nameof(PcapFlow.SourcePort)),
+        DestinationPort = Optional<int>(bag, nameof(PcapFlow.DestinationPort)),
+        SourceMac = Text(bag, nameof(PcapFlow.SourceMac)),
+        DestinationMac = Text(bag, nameof(PcapFlow.DestinationMac)),
+        Vlan = Optional<int>(bag, nameof(PcapFlow.Vlan)),
+        SentPackets = Get<long>(bag, nameof(PcapFlow.SentPackets)),
+        SentBytes = Get<long>(bag, nameof(PcapFlow.SentBytes)),
+        ReceivedPackets = Get<long>(bag, nameof(PcapFlow.ReceivedPackets)),
+        ReceivedBytes = Get<long>(bag, nameof(PcapFlow.ReceivedBytes)),
+        SentPayloadBytes = Get<long>(bag, nameof(PcapFlow.SentPayloadBytes)),
+        ReceivedPayloadBytes = Get<long>(bag, nameof(PcapFlow.ReceivedPayloadBytes)),
+        FirstSeen = Time(bag, nameof(PcapFlow.FirstSeen)),
+        LastSeen = Time(bag, nameof(PcapFlow.LastSeen)),
+        TcpFlags = (TcpFlags)Get<byte>(bag, nameof(PcapFlow.TcpFlags)),
+        Application = Text(bag, nameof(PcapFlow.Application)),
+        Capture = Get<string>(bag, nameof(PcapFlow.Capture)),
+        IpProtocol = Optional<int>(bag, nameof(PcapFlow.IpProtocol)),
+        EtherType = Get<int>(bag, nameof(PcapFlow.EtherType)),
+    };
+
+    private static IEnumerable<PSObject> Items(PSObject bag, string name) => Value(bag, name) switch
+    {
+        System.Collections.IEnumerable items => items.Cast<object>().Select(PSObject.AsPSObject),
+        _ => throw new InvalidDataException($"it has no {name}"),
+    };
+
+    private static PcapTopology ToTopology(PSObject bag) => new()
+    {
+        Layer = Get<int>(bag, nameof(PcapTopology.Layer)),
+        Captures = Texts(bag, nameof(PcapTopology.Captures)),
+        Packets = Get<long>(bag, nameof(PcapTopology.Packets)),
+        Bytes = Get<long>(bag, nameof(PcapTopology.Bytes)),
+        Nodes = Items(bag, nameof(PcapTopology.Nodes)).Select(node => new PcapNode
+        {
+            Id = Get<string>(node, nameof(PcapNode.Id)),
+            Address = Get<string>(node, nameof(PcapNode.Address)),
+            Port = Optional<int>(node, nameof(PcapNode.Port)),
+            Mac = Texts(node, nameof(PcapNode.Mac)),
+            IsInternal = Get<bool>(node, nameof(PcapNode.IsInternal)),
+            Country = Text(node, nameof(PcapNode.Country)),
+            CountryName = Text(node, nameof(PcapNode.CountryName)),
+            City = Text(node, nameof(PcapNode.City)),
+            Asn = Optional<long>(node, nameof(PcapNode.Asn)),
+            AsOrganization = Text(node, nameof(PcapNode.AsOrganization)),
+            HostNames = Texts(node, nameof(PcapNode.HostNames)),
+            InDegree = Get<int>(node, nameof(PcapNode.InDegree)),
+            OutDegree = Get<int>(node, nameof(PcapNode.OutDegree)),
+            PacketsSent = Get<long>(node, nameof(PcapNode.PacketsSent)),
+            PacketsReceived = Get<long>(node, nameof(PcapNode.PacketsReceived)),
+            BytesSent = Get<long>(node, nameof(PcapNode.BytesSent)),
+            BytesReceived = Get<long>(node, nameof(PcapNode.BytesReceived)),
+        }).ToArray(),
+        Edges = Items(bag, nameof(PcapTopology.Edges)).Select(edge => new PcapEdge
+        {
+            Source = Get<string>(edge, nameof(PcapEdge.Source)),
+            Destination = Get<string>(edge, nameof(PcapEdge.Destination)),
+            Packets = Get<long>(edge, nameof(PcapEdge.Packets)),
+            Bytes = Get<long>(edge, nameof(PcapEdge.Bytes)),
+            FirstSeen = Time(edge, nameof(PcapEdge.FirstSeen)),
+            LastSeen = Time(edge, nameof(PcapEdge.LastSeen)),
+            Protocols = Texts(edge, nameof(PcapEdge.Protocols)),
+        }).ToArray(),
+    };
+}

@@ -1,0 +1,108 @@
+using PcapViz.Core.Tests;
+
+namespace PcapViz.PowerShell.Tests;
+
+/// <summary>Objects that went through Export-Clixml/Import-Clixml or remoting's serializer still feed the cmdlets with the same result.</summary>
+public sealed class SerializationTests : IDisposable
+{
+    private readonly PowerShellSession _session = new();
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _temp.Dispose();
+    }
+
+    private Dictionary<string, object?> Variables(string capture) => new()
+    {
+        ["p"] = Corpus.Capture(capture),
+        ["xml"] = _temp.File("objects.xml"),
+    };
+
+    private static string EdgeText => "ForEach-Object { $_.Edges | ForEach-Object { '{0} {1} {2} {3} {4}' -f $_.Source, $_.Destination, $_.Packets, $_.Bytes, ($_.Protocols -join '/') } } | Sort-Object";
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Captures_through_CliXml_give_the_same_topology(int layer)
+    {
+        var result = _session.Run(
+            $"$c = Import-Pcap -LiteralPath $p; $c | Export-Clixml -LiteralPath $xml; $r = Import-Clixml -LiteralPath $xml; " +
+            $"$r.GetType().FullName; ($c | Get-PcapTopology -Layer {layer} | {EdgeText}) -join \"`n\"; ($r | Get-PcapTopology -Layer {layer} | {EdgeText}) -join \"`n\"",
+            Variables("shared_eth_mixed_mpls_pwe_dns_http.pcap"));
+        Assert.Empty(result.Errors);
+        Assert.Equal("PcapViz.PcapCapture", result.Output[0].BaseObject);
+        Assert.False(string.IsNullOrEmpty(result.Output[1].BaseObject as string));
+        Assert.Equal(result.Output[1].BaseObject, result.Output[2].BaseObject);
+    }
+
+    [Fact]
+    public void Restored_capture_keeps_totals_names_and_damage()
+    {
+        var result = _session.Run(
+            "$c = Import-Pcap -LiteralPath $p -WarningAction SilentlyContinue; $c | Export-Clixml -LiteralPath $xml; $r = Import-Clixml -LiteralPath $xml; $c; $r",
+            Variables("shared_truncated_cut_mid_packet_pgsql.pcap"));
+        var original = Assert.IsType<PcapCapture>(result.Output[0].BaseObject);
+        var restored = Assert.IsType<PcapCapture>(result.Output[1].BaseObject);
+        Assert.Equal((original.Path, original.Packets, original.Bytes, original.CapturedBytes, original.FlowCount, original.FirstSeen, original.LastSeen, original.Damage, original.DamageOffset),
+            (restored.Path, restored.Packets, restored.Bytes, restored.CapturedBytes, restored.FlowCount, restored.FirstSeen, restored.LastSeen, restored.Damage, restored.DamageOffset));
+        Assert.Equal(original.LinkTypes, restored.LinkTypes);
+    }
+
+    [Fact]
+    public void Host_names_survive_the_round_trip()
+    {
+        var result = _session.Run(
+            "$c = Import-Pcap -LiteralPath $p; $c | Export-Clixml -LiteralPath $xml; $r = Import-Clixml -LiteralPath $xml; " +
+            "(($c | Get-PcapTopology).Nodes | ForEach-Object { $_.Id + '=' + ($_.HostNames -join ',') } | Sort-Object) -join ';'; " +
+            "(($r | Get-PcapTopology).Nodes | ForEach-Object { $_.Id + '=' + ($_.HostNames -join ',') } | Sort-Object) -join ';'",
+            Variables("shared_eth_tls_v4v6_167ips.pcap"));
+        Assert.Contains("www.", (string)result.Output[0].BaseObject, StringComparison.Ordinal);
+        Assert.Equal(result.Output[0].BaseObject, result.Output[1].BaseObject);
+    }
+
+    [Fact]
+    public void Flows_through_CliXml_give_the_same_topology_and_frequent_hosts()
+    {
+        var result = _session.Run(
+            "$f = Import-Pcap -LiteralPath $p | Get-PcapFlow; $f | Export-Clixml -LiteralPath $xml; $r = Import-Clixml -LiteralPath $xml; " +
+            $"$r[0].GetType().FullName; ($f | Get-PcapTopology -Layer 4 | {EdgeText}) -join \"`n\"; ($r | Get-PcapTopology -Layer 4 | {EdgeText}) -join \"`n\"; " +
+            "($f | Get-FrequentHost -Direction Both -By Bytes | ForEach-Object { '{0}={1}' -f $_.Host, $_.Count }) -join ';'; " +
+            "($r | Get-FrequentHost -Direction Both -By Bytes | ForEach-Object { '{0}={1}' -f $_.Host, $_.Count }) -join ';'",
+            Variables("shared_sll_mixed_tcp_dns_dhcp_arp.pcap"));
+        Assert.Empty(result.Errors);
+        Assert.Equal("PcapViz.PcapFlow", result.Output[0].BaseObject);
+        Assert.Equal(result.Output[1].BaseObject, result.Output[2].BaseObject);
+        Assert.Equal(result.Output[3].BaseObject, result.Output[4].BaseObject);
+    }
+
+    [Fact]
+    public void Topology_through_the_remoting_serializer_ranks_hosts_the_same()
+    {
+        // PSSerializer at depth 1 is what remoting uses; the topology's own serialization depth keeps nodes and edges whole.
+        var result = _session.Run(
+            "$t = Import-Pcap -LiteralPath $p | Get-PcapTopology -Layer 3; " +
+            "$r = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($t, 1)); " +
+            "$r.GetType().FullName; " +
+            "($t | Get-FrequentHost -Direction In | ForEach-Object { '{0}={1}/{2}' -f $_.Host, $_.Count, $_.HostName }) -join ';'; " +
+            "($r | Get-FrequentHost -Direction In | ForEach-Object { '{0}={1}/{2}' -f $_.Host, $_.Count, $_.HostName }) -join ';'",
+            Variables("shared_eth_tls_v4v6_167ips.pcap"));
+        Assert.Empty(result.Errors);
+        Assert.Equal("PcapViz.PcapTopology", result.Output[0].BaseObject);
+        Assert.Equal(result.Output[1].BaseObject, result.Output[2].BaseObject);
+    }
+
+    [Fact]
+    public void Capture_through_the_remoting_serializer_merges_with_a_live_one()
+    {
+        var result = _session.Run(
+            "$a = Import-Pcap -LiteralPath $p; $b = Import-Pcap -LiteralPath $q; " +
+            "$remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($a, 1)); " +
+            $"(@($a, $b) | Get-PcapTopology -Layer 3 | {EdgeText}) -join \"`n\"; (@($remote, $b) | Get-PcapTopology -Layer 3 | {EdgeText}) -join \"`n\"",
+            new Dictionary<string, object?> { ["p"] = Corpus.Capture("shared_rawip_v4v6_http_dns.pcap"), ["q"] = Corpus.Capture("shared_rawip4_linktype228_dns.pcap") });
+        Assert.Empty(result.Errors);
+        Assert.Equal(result.Output[0].BaseObject, result.Output[1].BaseObject);
+    }
+}
