@@ -98,4 +98,89 @@ public sealed class GetPcapTopologyTests : IDisposable
         Assert.NotEmpty(((PcapTopology)result.Output[0].BaseObject).Edges);
         Assert.IsType<FrequentHost>(result.Output[1].BaseObject);
     }
+
+    [Fact]
+    public void Names_come_from_the_capture_alone_unless_ResolveName_is_given()
+    {
+        // 127.0.0.1 resolves from the hosts file: no packet leaves the machine, and the expected name is the system's own answer.
+        var result = _session.Run(
+            "$t = Get-PcapTopology -LiteralPath $p; ($t.Nodes | Where-Object Id -eq '127.0.0.1').HostNames.Count; " +
+            "$r = Get-PcapTopology -LiteralPath $p -ResolveName; ($r.Nodes | Where-Object Id -eq '127.0.0.1').HostNames -join ','; " +
+            "[System.Net.Dns]::GetHostEntry([ipaddress]'127.0.0.1').HostName",
+            Capture("shared_bigendian_nanosec_http.pcap"));
+        Assert.Empty(result.Errors);
+        Assert.Equal(0, (int)result.Output[0].BaseObject);
+        var system = (string)result.Output[2].BaseObject;
+        Assert.NotEqual("127.0.0.1", system);
+        Assert.Equal(system, result.Output[1].BaseObject);
+    }
+
+    [Fact]
+    public void Time_window_keeps_only_flows_that_overlap_it()
+    {
+        var result = _session.Run(
+            "$c = Import-Pcap -LiteralPath $p; $all = $c | Get-PcapTopology -Layer 3; " +
+            "$late = $c | Get-PcapTopology -Layer 3 -After $c.LastSeen; $early = $c | Get-PcapTopology -Layer 3 -Before $c.FirstSeen; " +
+            "$none = $c | Get-PcapTopology -Layer 3 -After $c.LastSeen.AddSeconds(1); $all.Edges.Count; $late.Edges.Count; $early.Edges.Count; $none.Edges.Count",
+            Capture("shared_null_loopback_v4v6.pcap"));
+        Assert.Empty(result.Errors);
+        var counts = result.Output.Select(o => (int)o.BaseObject).ToArray();
+        Assert.Equal(3, counts[0]);
+        Assert.Equal(1, counts[1]);
+        Assert.Equal(1, counts[2]);
+        Assert.Equal(0, counts[3]);
+    }
+
+    [Fact]
+    public void Bad_address_filter_and_unreadable_database_stop_with_clear_errors()
+    {
+        var bad = _session.Run("try { Get-PcapTopology -LiteralPath $p -Address 10.0.0.0/33 } catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category }", Capture("shared_null_loopback_v4v6.pcap"));
+        Assert.StartsWith("InvalidAddress", (string)bad.Output[0].BaseObject, StringComparison.Ordinal);
+        var missing = _session.Run("try { Get-PcapTopology -LiteralPath $p -GeoIPDatabase ./no-such.mmdb } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }", Capture("shared_null_loopback_v4v6.pcap"));
+        Assert.StartsWith("GeoDatabaseUnreadable", (string)missing.Output[0].BaseObject, StringComparison.Ordinal);
+        Assert.Contains("no-such.mmdb", (string)missing.Output[1].BaseObject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MaxMind_city_and_asn_databases_fill_city_and_asn()
+    {
+        // MaxMind's test databases know 81.2.69.160/27 (GB, with a city); a flow to it comes from a hand-made capture.
+        using var temp = new TempDirectory();
+        var path = temp.File("gb.pcap");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            writer.Write(0xA1B2C3D4u);
+            writer.Write((ushort)2);
+            writer.Write((ushort)4);
+            writer.Write(0);
+            writer.Write(0u);
+            writer.Write(65535u);
+            writer.Write(101u);
+            var packet = new byte[28];
+            packet[0] = 0x45;
+            packet[3] = 28;
+            packet[8] = 64;
+            packet[9] = 17;
+            new byte[] { 10, 0, 0, 1 }.CopyTo(packet, 12);
+            new byte[] { 81, 2, 69, 160 }.CopyTo(packet, 16);
+            writer.Write(1_700_000_000u);
+            writer.Write(0u);
+            writer.Write(28u);
+            writer.Write(28u);
+            writer.Write(packet);
+        }
+        var result = _session.Run("(Get-PcapTopology -LiteralPath $p -GeoIPDatabase $city -AsnDatabase $asn).Nodes | Where-Object Id -eq '81.2.69.160'",
+            new Dictionary<string, object?>
+            {
+                ["p"] = path,
+                ["city"] = Path.Combine(Corpus.GeoIpDirectory, "GeoIP2-City-Test.mmdb"),
+                ["asn"] = Path.Combine(Corpus.GeoIpDirectory, "GeoLite2-ASN-Test.mmdb"),
+            });
+        Assert.Empty(result.Errors);
+        var node = result.Single<PcapNode>();
+        Assert.Equal("GB", node.Country);
+        Assert.Equal("United Kingdom", node.CountryName);
+        Assert.False(string.IsNullOrEmpty(node.City));
+        Assert.False(node.IsInternal);
+    }
 }
