@@ -10,22 +10,27 @@ namespace PcapViz.Core.Flows;
 /// </summary>
 public sealed class FlowTable
 {
-    private const int ChunkBits = 10;
+    private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
     private const int ChunkMask = ChunkSize - 1;
 
-    private FlowKey[][] _keys = [];
-    private FlowCounters[][] _counters = [];
-    private int[][] _hashes = [];
-    /// <summary>Entry index + 1 per slot; 0 is an empty slot. Kept at most half full.</summary>
-    private int[] _slots;
+    /// <summary>A key beside its counters, so a packet's lookup and update touch one place in memory.</summary>
+    private struct Entry
+    {
+        public FlowKey Key;
+        public FlowCounters Counters;
+    }
+
+    private Entry[][] _chunks = [];
+    /// <summary>Per slot: the key's hash in the high half, entry index + 1 in the low half (0: empty). At most half full.</summary>
+    private ulong[] _slots;
     private int _slotShift;
     private int _count;
 
     public FlowTable(int capacity = 1024)
     {
         int bits = Math.Max(4, BitOperations.Log2((uint)Math.Max(1, capacity - 1)) + 2);
-        _slots = new int[1 << bits];
+        _slots = new ulong[1 << bits];
         _slotShift = 32 - bits;
     }
 
@@ -36,14 +41,17 @@ public sealed class FlowTable
         get
         {
             for (int i = 0; i < _count; i++)
-                yield return new KeyValuePair<FlowKey, FlowCounters>(_keys[i >> ChunkBits][i & ChunkMask], _counters[i >> ChunkBits][i & ChunkMask]);
+            {
+                ref readonly var entry = ref _chunks[i >> ChunkBits][i & ChunkMask];
+                yield return new KeyValuePair<FlowKey, FlowCounters>(entry.Key, entry.Counters);
+            }
         }
     }
 
     /// <summary>Entry <paramref name="index"/> (0 to Count - 1) in insertion order, without copying: for whole-table passes.</summary>
-    public ref readonly FlowKey KeyAt(int index) => ref _keys[index >> ChunkBits][index & ChunkMask];
+    public ref readonly FlowKey KeyAt(int index) => ref _chunks[index >> ChunkBits][index & ChunkMask].Key;
 
-    public ref readonly FlowCounters CountersAt(int index) => ref _counters[index >> ChunkBits][index & ChunkMask];
+    public ref readonly FlowCounters CountersAt(int index) => ref _chunks[index >> ChunkBits][index & ChunkMask].Counters;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int SlotOf(int hash) => (int)(((uint)hash * 0x9E3779B9u) >> _slotShift);
@@ -52,16 +60,21 @@ public sealed class FlowTable
     public ref FlowCounters GetOrAdd(in FlowKey key)
     {
         int hash = key.GetHashCode();
+        ulong tag = (ulong)(uint)hash << 32;
         int mask = _slots.Length - 1;
         int slot = SlotOf(hash);
         while (true)
         {
-            int entry = _slots[slot];
-            if (entry == 0)
+            ulong occupant = _slots[slot];
+            if (occupant == 0)
                 break;
-            int index = entry - 1;
-            if (_hashes[index >> ChunkBits][index & ChunkMask] == hash && _keys[index >> ChunkBits][index & ChunkMask].Equals(key))
-                return ref _counters[index >> ChunkBits][index & ChunkMask];
+            if ((occupant & 0xFFFF_FFFF_0000_0000UL) == tag)
+            {
+                int index = (int)(uint)occupant - 1;
+                ref var entry = ref _chunks[index >> ChunkBits][index & ChunkMask];
+                if (entry.Key.Equals(key))
+                    return ref entry.Counters;
+            }
             slot = (slot + 1) & mask;
         }
         return ref Add(key, hash, slot);
@@ -76,20 +89,16 @@ public sealed class FlowTable
         }
         int index = _count;
         int chunk = index >> ChunkBits;
-        if (chunk == _keys.Length)
+        if (chunk == _chunks.Length)
         {
-            Array.Resize(ref _keys, chunk + 1);
-            Array.Resize(ref _counters, chunk + 1);
-            Array.Resize(ref _hashes, chunk + 1);
-            _keys[chunk] = new FlowKey[ChunkSize];
-            _counters[chunk] = new FlowCounters[ChunkSize];
-            _hashes[chunk] = new int[ChunkSize];
+            Array.Resize(ref _chunks, chunk + 1);
+            _chunks[chunk] = new Entry[ChunkSize];
         }
-        _keys[chunk][index & ChunkMask] = key;
-        _hashes[chunk][index & ChunkMask] = hash;
-        _slots[slot] = index + 1;
+        ref var entry = ref _chunks[chunk][index & ChunkMask];
+        entry.Key = key;
+        _slots[slot] = ((ulong)(uint)hash << 32) | (uint)(index + 1);
         _count++;
-        return ref _counters[chunk][index & ChunkMask];
+        return ref entry.Counters;
     }
 
     private int FreeSlot(int hash)
@@ -103,22 +112,31 @@ public sealed class FlowTable
 
     private void Grow()
     {
-        _slots = new int[_slots.Length * 2];
+        var old = _slots;
+        _slots = new ulong[old.Length * 2];
         _slotShift--;
-        for (int index = 0; index < _count; index++)
-            _slots[FreeSlot(_hashes[index >> ChunkBits][index & ChunkMask])] = index + 1;
+        foreach (var occupant in old)
+        {
+            if (occupant != 0)
+                _slots[FreeSlot((int)(occupant >> 32))] = occupant;
+        }
     }
 
     public bool TryGet(in FlowKey key, out FlowCounters counters)
     {
         int hash = key.GetHashCode();
+        ulong tag = (ulong)(uint)hash << 32;
         int mask = _slots.Length - 1;
         for (int slot = SlotOf(hash); _slots[slot] != 0; slot = (slot + 1) & mask)
         {
-            int index = _slots[slot] - 1;
-            if (_hashes[index >> ChunkBits][index & ChunkMask] == hash && _keys[index >> ChunkBits][index & ChunkMask].Equals(key))
+            ulong occupant = _slots[slot];
+            if ((occupant & 0xFFFF_FFFF_0000_0000UL) != tag)
+                continue;
+            int index = (int)(uint)occupant - 1;
+            ref readonly var entry = ref _chunks[index >> ChunkBits][index & ChunkMask];
+            if (entry.Key.Equals(key))
             {
-                counters = _counters[index >> ChunkBits][index & ChunkMask];
+                counters = entry.Counters;
                 return true;
             }
         }
