@@ -15,7 +15,7 @@ public static class TopologyBuilder
         if (options.Layer is < 2 or > 4)
             throw new ArgumentOutOfRangeException(nameof(options), options.Layer, "The layer must be 2, 3 or 4.");
         var filter = new FlowFilter(options);
-        var edges = new Dictionary<EdgeKey, EdgeAccumulator>();
+        var edges = new ChunkedHashTable<EdgeKey, EdgeAccumulator>(1024);
         long visited = 0;
         foreach (var table in input.Tables)
         {
@@ -27,14 +27,13 @@ public static class TopologyBuilder
                 ref readonly var counters = ref table.CountersAt(i);
                 if (!NodeKey.TryEndpoints(key, options.Layer, out var source, out var destination) || !filter.Keeps(key, counters))
                     continue;
-                ref var edge = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(edges, new EdgeKey(source, destination), out _);
-                edge.Add(key, counters, rememberMacs: options.Layer > 2);
+                edges.GetOrAdd(new EdgeKey(source, destination), out _).Add(key, counters, rememberMacs: options.Layer > 2);
             }
         }
         return Assemble(input, options, edges, cancellation);
     }
 
-    private static PcapTopology Assemble(TopologyInput input, TopologyOptions options, Dictionary<EdgeKey, EdgeAccumulator> edges, CancellationToken cancellation)
+    private static PcapTopology Assemble(TopologyInput input, TopologyOptions options, ChunkedHashTable<EdgeKey, EdgeAccumulator> edges, CancellationToken cancellation)
     {
         var macs = new Dictionary<NodeKey, HashSet<ulong>>();
         void Remember(NodeKey node, ulong mac)
@@ -53,8 +52,10 @@ public static class TopologyBuilder
         }
         var edgeObjects = new List<PcapEdge>(edges.Count);
         long packets = 0, bytes = 0;
-        foreach (var (pair, edge) in edges)
+        for (int e = 0; e < edges.Count; e++)
         {
+            var pair = edges.KeyAt(e);
+            ref readonly var edge = ref edges.ValueAt(e);
             var from = Node(pair.Source);
             var to = Node(pair.Destination);
             from.OutDegree++;
