@@ -51,6 +51,9 @@ $HostAssemblyPatterns = @(
     'Microsoft.WSMan.*.dll'
 )
 
+# Platforms whose native libraries ship with the module: those PowerShell 7.4+ runs on.
+$NativeRuntimes = @('linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx', 'win-x64', 'win-arm64')
+
 function Write-Step([string] $Message) {
     Write-Host ''
     Write-Host "==> $Message" -ForegroundColor Cyan
@@ -121,16 +124,28 @@ function Invoke-Build {
         if ($HostAssemblyPatterns | Where-Object { $file.Name -like $_ }) { continue }
         Copy-Item -LiteralPath $file.FullName -Destination $ModuleOut
     }
-    # Native or platform-specific dependencies, if any package ever brings them.
+    # Native libraries (SkiaSharp's, for PNG) for the platforms PowerShell 7.4+ runs on; their symbol files are
+    # about 100 MB each and stay out.
     $runtimes = Join-Path $PublishDir 'runtimes'
-    if (Test-Path -LiteralPath $runtimes) { Copy-Item -LiteralPath $runtimes -Destination $ModuleOut -Recurse }
-
-    # Everything under module/ (format and type files, GeoIP/, en-US/ help, ...) except the
-    # manifest source, which is stamped below.
-    foreach ($item in Get-ChildItem -LiteralPath $ModuleSource -Force) {
-        if ($item.Name -eq "$ModuleName.psd1") { continue }
-        Copy-Item -LiteralPath $item.FullName -Destination $ModuleOut -Recurse -Force
+    foreach ($rid in $NativeRuntimes) {
+        $native = Join-Path $runtimes $rid 'native'
+        if (-not (Test-Path -LiteralPath $native)) { continue }
+        $target = Join-Path $ModuleOut 'runtimes' $rid 'native'
+        $null = New-Item -ItemType Directory -Path $target -Force
+        Get-ChildItem -LiteralPath $native -File | Where-Object Extension -ne '.pdb' | Copy-Item -Destination $target
     }
+
+    # Everything under module/ (format and type files, GeoIP/, en-US/ help, ...) except the manifest source,
+    # which is stamped below, and the GeoIP database itself, which the engine carries embedded.
+    foreach ($file in Get-ChildItem -LiteralPath $ModuleSource -File -Recurse -Force) {
+        $relative = [System.IO.Path]::GetRelativePath($ModuleSource, $file.FullName)
+        if ($relative -eq "$ModuleName.psd1" -or $file.Extension -eq '.mmdb') { continue }
+        $target = Join-Path $ModuleOut $relative
+        $null = New-Item -ItemType Directory -Path (Split-Path -Parent $target) -Force
+        Copy-Item -LiteralPath $file.FullName -Destination $target -Force
+    }
+    # Licences of what the engine embeds (the drawing font, the HTML page's script library).
+    Get-ChildItem -Path (Join-Path $Root 'src/PcapViz.Core/Rendering/Assets/LICENSE-*') -File | Copy-Item -Destination $ModuleOut
     # Licence and credit files at the repository root.
     foreach ($pattern in 'LICENSE*', 'NOTICE*', 'THIRD-PARTY-NOTICES*', 'CREDITS*') {
         Get-ChildItem -Path (Join-Path $Root $pattern) -File -ErrorAction SilentlyContinue |

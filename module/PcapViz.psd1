@@ -27,6 +27,7 @@
         'Get-PcapFlow'
         'Get-PcapTopology'
         'Get-FrequentHost'
+        'Export-PcapGraph'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

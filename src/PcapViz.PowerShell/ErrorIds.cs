@@ -12,4 +12,10 @@ internal static class ErrorIds
     public const string InvalidInputObject = "InvalidInputObject";
     public const string InvalidAddress = "InvalidAddress";
     public const string GeoDatabaseUnreadable = "GeoDatabaseUnreadable";
+    public const string UnknownGraphFormat = "UnknownGraphFormat";
+    public const string FileExists = "FileExists";
+    public const string GraphvizNotFound = "GraphvizNotFound";
+    public const string GraphvizFailed = "GraphvizFailed";
+    public const string GraphWriteError = "GraphWriteError";
+    public const string MultipleTopologies = "MultipleTopologies";
 }

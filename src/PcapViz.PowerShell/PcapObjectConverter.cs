@@ -111,6 +111,7 @@ public sealed class PcapObjectConverter : PSTypeConverter
         Captures = Texts(bag, nameof(PcapTopology.Captures)),
         Packets = Get<long>(bag, nameof(PcapTopology.Packets)),
         Bytes = Get<long>(bag, nameof(PcapTopology.Bytes)),
+        Attributions = Texts(bag, nameof(PcapTopology.Attributions)),
         Nodes = Items(bag, nameof(PcapTopology.Nodes)).Select(node => new PcapNode
         {
             Id = Get<string>(node, nameof(PcapNode.Id)),

@@ -155,49 +155,34 @@ public sealed class ModuleLayoutTests
     public void Module_folder_carries_everything_under_module_source()
     {
         var sourceRoot = Path.Combine(RepositoryRoot, "module");
+        // The GeoIP database is embedded in PcapViz.Core.dll; only its licence travels as a file.
         var expected = Directory.GetFiles(sourceRoot, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".mmdb", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(sourceRoot, f));
 
         var missing = expected.Where(f => !File.Exists(Path.Combine(ModulePath, f)));
 
         Assert.Empty(missing);
+        Assert.Empty(Directory.GetFiles(ModulePath, "*.mmdb", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Module_folder_carries_native_drawing_libraries_without_their_symbols_and_the_embedded_assets_licences()
+    {
+        Assert.True(File.Exists(Path.Combine(ModulePath, "runtimes", "linux-x64", "native", "libSkiaSharp.so")));
+        Assert.True(File.Exists(Path.Combine(ModulePath, "runtimes", "win-x64", "native", "libSkiaSharp.dll")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(ModulePath, "runtimes"), "*.pdb", SearchOption.AllDirectories));
+        Assert.True(File.Exists(Path.Combine(ModulePath, "LICENSE-DejaVu.txt")));
+        Assert.True(File.Exists(Path.Combine(ModulePath, "LICENSE-cytoscape.txt")));
     }
 
     // ---- helpers -------------------------------------------------------------------------
 
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
+    private static string RepositoryRoot => PcapViz.Core.Tests.Corpus.RepositoryRoot;
 
-    private static string ModulePath { get; } = FindModulePath();
+    private static string ModulePath { get; } = Path.GetDirectoryName(PowerShellSession.ModulePath)!;
 
     private static string ManifestPath => Path.Combine(ModulePath, ModuleName + ".psd1");
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PcapViz.PowerShell.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No PcapViz.PowerShell.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static string FindModulePath()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("PCAPVIZ_MODULE_PATH");
-        var path = string.IsNullOrWhiteSpace(fromEnvironment)
-            ? Path.Combine(FindRepositoryRoot(), "out", ModuleName)
-            : Path.GetFullPath(fromEnvironment);
-        if (!File.Exists(Path.Combine(path, ModuleName + ".psd1")))
-        {
-            throw new InvalidOperationException(
-                $"No laid-out module at {path}. Run `dotnet pwsh ./build.ps1 -Task Build` first (or -Task Test).");
-        }
-
-        return path;
-    }
 
     private static System.Management.Automation.PowerShell CreatePowerShell() =>
         System.Management.Automation.PowerShell.Create(InitialSessionState.CreateDefault2());

@@ -11,6 +11,8 @@ public sealed class PcapTopology
     /// <summary>Packets on the graph's edges.</summary>
     public long Packets { get; init; }
     public long Bytes { get; init; }
+    /// <summary>Credits for the data on the nodes, such as the GeoIP database that gave their countries.</summary>
+    public string[] Attributions { get; init; } = [];
 
     public override string ToString() => $"Layer {Layer}: {Nodes.Length} nodes, {Edges.Length} edges";
 }

@@ -104,6 +104,12 @@ public sealed class DrawingOptions
     public string GraphvizLayout { get; init; } = "sfdp";
     /// <summary>Overrides the generated title (layer and capture names).</summary>
     public string? Title { get; init; }
+
+    /// <summary>
+    /// The credits for the data shown (e.g. <c>GeoLocator.Attributions</c> when a MaxMind database was used); null
+    /// credits DB-IP, whose database is built in, whenever any node has a country.
+    /// </summary>
+    public IReadOnlyList<string>? Attributions { get; init; }
 }
 
 /// <summary>Writes a drawing in one format. Implementations escape every label for their format.</summary>

@@ -110,6 +110,7 @@ public static class TopologyBuilder
             Captures = input.Captures.ToArray(),
             Packets = packets,
             Bytes = bytes,
+            Attributions = options.Geo is { } geo && nodeObjects.Any(n => n.Country is not null) ? geo.Attributions.ToArray() : [],
         };
     }
 

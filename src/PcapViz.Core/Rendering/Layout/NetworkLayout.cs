@@ -2,7 +2,8 @@ namespace PcapViz.Core.Rendering.Layout;
 
 /// <summary>
 /// Our default layout: each connected component is laid out force-directed, freed of box overlaps, and the components
-/// are packed side by side in rows, biggest first. Deterministic: the same graph gives the same positions.
+/// are packed side by side, biggest first (<see cref="ComponentPacker"/>). Deterministic: the same graph gives the same
+/// positions.
 /// </summary>
 internal static class NetworkLayout
 {

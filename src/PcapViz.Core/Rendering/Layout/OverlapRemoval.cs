@@ -45,22 +45,23 @@ internal static class OverlapRemoval
                     if (oy <= 0)
                         continue;
                     overlaps++;
-                    if (ox <= oy)
+                    // Push the pair apart along the line between their box centres, just far enough to clear on
+                    // one axis: radial structure (fans round a hub) stays radial instead of turning into combs.
+                    double ci = y[i] + (below[i] - above[i]) / 2, cj = y[j] + (below[j] - above[j]) / 2;
+                    double ux = x[j] - x[i], uy = cj - ci;
+                    double len = Math.Sqrt(ux * ux + uy * uy);
+                    if (len < 1e-9)
                     {
-                        double s = x[j] > x[i] || (x[j] == x[i] && j > i) ? 1 : -1;
-                        double move = ox / 2 + 0.01;
-                        x[i] -= s * move;
-                        x[j] += s * move;
+                        (ux, uy, len) = (j > i ? 1 : -1, 0, 1);
                     }
-                    else
-                    {
-                        // Compare box centres, not anchors: labels make boxes hang below their anchors.
-                        double ci = y[i] + (below[i] - above[i]) / 2, cj = y[j] + (below[j] - above[j]) / 2;
-                        double s = cj > ci || (cj == ci && j > i) ? 1 : -1;
-                        double move = oy / 2 + 0.01;
-                        y[i] -= s * move;
-                        y[j] += s * move;
-                    }
+                    ux /= len;
+                    uy /= len;
+                    double t = Math.Min(Math.Abs(ux) > 1e-9 ? ox / Math.Abs(ux) : double.MaxValue, Math.Abs(uy) > 1e-9 ? oy / Math.Abs(uy) : double.MaxValue);
+                    double move = t / 2 + 0.01;
+                    x[i] -= ux * move;
+                    y[i] -= uy * move;
+                    x[j] += ux * move;
+                    y[j] += uy * move;
                 }
             }
             if (overlaps == 0)

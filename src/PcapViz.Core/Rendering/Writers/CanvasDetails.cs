@@ -18,10 +18,17 @@ internal static class CanvasDetails
         if (node is null)
         {
             Add(rows, "Group", drawn.Id);
-            Add(rows, "Folded nodes", Count(drawn.FoldedCount));
+            Add(rows, "Folded nodes", Count(Math.Max(drawn.FoldedCount, drawn.Members.Count)));
             if (drawn.LabelLines.Count > 0)
             {
                 Add(rows, "Label", string.Join(" / ", drawn.LabelLines));
+            }
+
+            if (drawn.Members.Count > 0)
+            {
+                Add(rows, "Members", List(drawn.Members.Select(Member).ToArray()));
+                Add(rows, "Sent", Traffic(drawn.Members.Sum(m => m.PacketsSent), drawn.Members.Sum(m => m.BytesSent)));
+                Add(rows, "Received", Traffic(drawn.Members.Sum(m => m.PacketsReceived), drawn.Members.Sum(m => m.BytesReceived)));
             }
 
             return rows;
@@ -121,6 +128,9 @@ internal static class CanvasDetails
 
     private static string Traffic(long packets, long bytes) =>
         string.Create(CultureInfo.InvariantCulture, $"{Count(packets)} packets, {Bytes(bytes)} ({bytes:N0} bytes)");
+
+    private static string Member(PcapNode node) =>
+        node.HostNames.Length > 0 ? $"{node.Id} ({node.HostNames[0]})" : node.Id;
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -11,18 +11,9 @@ namespace PcapViz.Core.Rendering.Writers;
 /// </summary>
 internal sealed class CanvasPainter
 {
-    private const double Margin = 24;
-    private const double TitleSize = 18;
-    private const double SubtitleSize = 11.5;
-    private const double NodeLabelSize = 11;
-    private const double NodeDetailSize = 10;
-    private const double EdgeLabelSize = 9.5;
-    private const double LegendSize = 11.5;
-    private const double AttributionSize = 10;
-    private const double LineSpacing = 1.25;
-    private const double LabelGap = 3;
+    private const double EdgeLineSpacing = 1.25;
     private const double MaxNodeLabelLines = 6;
-    private const int MaxLabelChars = 60;
+    private const int MaxLabelChars = 48;
     private const int MaxLegendEntries = 40;
     private const int CancellationStride = 512;
 
@@ -34,9 +25,9 @@ internal sealed class CanvasPainter
     private static readonly CanvasColor Halo = new(255, 255, 255, 230);
     private static readonly CanvasColor LabelBackground = new(255, 255, 255, 215);
     private static readonly CanvasColor LegendBorder = new(0xbb, 0xbb, 0xbb);
-    private static readonly CanvasColor DefaultNodeFill = new(0x9e, 0xc5, 0xe8);
-    private static readonly CanvasColor DefaultNodeStroke = new(0x3b, 0x6e, 0x9c);
-    private static readonly CanvasColor DefaultEdge = new(0x99, 0x99, 0x99);
+    internal static readonly CanvasColor DefaultNodeFill = new(0x9e, 0xc5, 0xe8);
+    internal static readonly CanvasColor DefaultNodeStroke = new(0x3b, 0x6e, 0x9c);
+    internal static readonly CanvasColor DefaultEdge = new(0x99, 0x99, 0x99);
 
     private readonly GraphDrawing drawing;
     private readonly List<PlacedNode> nodes = [];
@@ -54,6 +45,12 @@ internal sealed class CanvasPainter
     private readonly double legendX;
     private readonly double legendWidth;
     private readonly double legendHeight;
+
+    /// <summary>
+    /// How much larger than at scale 1 the title, legend, attributions and margins are drawn: 1 up to a 3000-unit graph,
+    /// then growing with it, so they stay readable when a PNG of a big graph is scaled down.
+    /// </summary>
+    private readonly double k;
 
     public CanvasPainter(GraphDrawing drawing, CancellationToken cancellation = default)
     {
@@ -90,6 +87,7 @@ internal sealed class CanvasPainter
 
         graphWidth = Math.Max(bounds.MaxX - bounds.MinX, 200);
         graphHeight = Math.Max(bounds.MaxY - bounds.MinY, 100);
+        k = Math.Clamp(Math.Max(graphWidth, graphHeight) / 3000, Math.Max(1, Finite(drawing.FontSize, 11) / 11), 8);
 
         foreach (var entry in drawing.Legend.Take(MaxLegendEntries))
         {
@@ -105,8 +103,8 @@ internal sealed class CanvasPainter
 
         legendWidth = legendLabels.Count == 0
             ? 0
-            : 10 + 14 + 8 + Math.Max(legendLabels.Max(label => CanvasText.Width(label, LegendSize)), CanvasText.Width("Legend", LegendSize, bold: true) - 22) + 12;
-        legendHeight = legendLabels.Count == 0 ? 0 : 10 + (LegendSize * 1.6) + (legendLabels.Count * LegendSize * 1.6) + 6;
+            : (32 * k) + Math.Max(legendLabels.Max(label => CanvasText.Width(label, LegendSize)), CanvasText.Width("Legend", LegendSize, bold: true) - (22 * k)) + (12 * k);
+        legendHeight = legendLabels.Count == 0 ? 0 : (10 * k) + (LegendSize * 1.6) + (legendLabels.Count * LegendSize * 1.6) + (6 * k);
 
         foreach (var attribution in drawing.Attributions)
         {
@@ -115,22 +113,39 @@ internal sealed class CanvasPainter
 
         var groups = drawing.Nodes.Count(node => node.Node is null);
         summary = Summary(drawing.Nodes.Count, drawing.Edges.Count, drawing.FoldedNodes, groups);
-        graphTop = Margin + TitleSize + 8 + SubtitleSize + 18;
+        if (HiddenNodeLabels > 0)
+        {
+            summary += string.Create(CultureInfo.InvariantCulture, $"; {HiddenNodeLabels:N0} crowded {(HiddenNodeLabels == 1 ? "label" : "labels")} left out");
+        }
+        graphTop = Margin + TitleSize + (8 * k) + SubtitleSize + (18 * k);
         offsetX = Margin - bounds.MinX;
         offsetY = graphTop - bounds.MinY;
-        legendX = Margin + graphWidth + (legendWidth > 0 ? 28 : 0);
+        legendX = Margin + graphWidth + (legendWidth > 0 ? 28 * k : 0);
 
         var contentWidth = legendX + legendWidth + Margin;
         var textWidth = Math.Max(
             CanvasText.Width(summary, SubtitleSize),
             attributions.Count == 0 ? 0 : attributions.Max(line => CanvasText.Width(line, AttributionSize)));
-        var titleRoom = Math.Max(contentWidth - (2 * Margin), Math.Max(textWidth, 640));
+        var titleRoom = Math.Max(contentWidth - (2 * Margin), Math.Max(textWidth, 640 * k));
         title = CanvasText.Fit(CanvasText.CleanLine(drawing.Title, 400), TitleSize, titleRoom, bold: true);
 
         Width = Math.Ceiling(Math.Max(contentWidth, Math.Max(CanvasText.Width(title, TitleSize, bold: true), textWidth) + (2 * Margin)));
         var bottom = graphTop + Math.Max(graphHeight, legendHeight);
-        Height = Math.Ceiling(bottom + (attributions.Count > 0 ? 20 + (attributions.Count * AttributionSize * 1.4) : 0) + Margin);
+        Height = Math.Ceiling(bottom + (attributions.Count > 0 ? (20 * k) + (attributions.Count * AttributionSize * 1.4) : 0) + Margin);
     }
+
+    private double Margin => 24 * k;
+    private double TitleSize => 18 * k;
+    private double SubtitleSize => 11.5 * k;
+    private double LegendSize => 11.5 * k;
+    private double AttributionSize => 10 * k;
+
+    // Node labels follow the metrics the layout reserved room for (GraphDrawing.FontSize, LineHeight, LabelGap).
+    private double NodeLabelSize => drawing.FontSize;
+    private double NodeDetailSize => drawing.FontSize * 10 / 11;
+    private double NodeLineHeight => drawing.LineHeight;
+    private double LabelGap => drawing.LabelGap;
+    private double EdgeLabelSize => drawing.EdgeFontSize;
 
     /// <summary>The page width in drawing units, title, legend and margins included.</summary>
     public double Width { get; }
@@ -140,6 +155,9 @@ internal sealed class CanvasPainter
     /// <summary>How many edge labels did not fit without covering other text or a node, and were left out.</summary>
     public int HiddenEdgeLabels => edges.Count(edge => edge.LabelLines.Length > 0 && edge.LabelBox is null);
 
+    /// <summary>How many node labels did not fit even as the address alone, and were left out.</summary>
+    public int HiddenNodeLabels => nodes.Count(node => node.Lines.Length > 0 && node.LabelBox is null);
+
     public void Paint(IGraphCanvas canvas, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(canvas);
@@ -147,7 +165,7 @@ internal sealed class CanvasPainter
 
         canvas.BeginGroup("title", null);
         canvas.DrawText(new CanvasPoint(Margin, Margin + TitleSize), title, TitleSize, TextAnchor.Start, TitleColor, bold: true, halo: null);
-        canvas.DrawText(new CanvasPoint(Margin, Margin + TitleSize + 8 + SubtitleSize), summary, SubtitleSize, TextAnchor.Start, SubtitleColor, bold: false, halo: null);
+        canvas.DrawText(new CanvasPoint(Margin, Margin + TitleSize + (8 * k) + SubtitleSize), summary, SubtitleSize, TextAnchor.Start, SubtitleColor, bold: false, halo: null);
         canvas.EndGroup();
 
         canvas.BeginGroup("edges", null);
@@ -188,7 +206,7 @@ internal sealed class CanvasPainter
 
         if (nodes.Count == 0)
         {
-            canvas.DrawText(new CanvasPoint(Margin + (graphWidth / 2), graphTop + (graphHeight / 2)), "No traffic to draw", 14, TextAnchor.Middle, SubtitleColor, bold: false, halo: null);
+            canvas.DrawText(new CanvasPoint(Margin + (graphWidth / 2), graphTop + (graphHeight / 2)), "No traffic to draw", 14 * k, TextAnchor.Middle, SubtitleColor, bold: false, halo: null);
         }
 
         PaintLegend(canvas);
@@ -204,7 +222,7 @@ internal sealed class CanvasPainter
         }
     }
 
-    private static string Summary(int nodeCount, int edgeCount, int folded, int groups)
+    internal static string Summary(int nodeCount, int edgeCount, int folded, int groups)
     {
         var text = string.Create(CultureInfo.InvariantCulture, $"{nodeCount:N0} {(nodeCount == 1 ? "node" : "nodes")}, {edgeCount:N0} {(edgeCount == 1 ? "edge" : "edges")}");
         if (folded > 0)
@@ -254,6 +272,8 @@ internal sealed class CanvasPainter
             pairs.Add((edge.Source, edge.Destination));
         }
 
+        // Lines get lighter as they get more numerous, so a dense hub reads as a fan rather than a grey blot.
+        var edgeOpacity = drawing.Edges.Count <= 50 ? 0.85 : Math.Max(0.45, 0.85 - (0.1 * Math.Log2(drawing.Edges.Count / 50.0)));
         foreach (var drawn in drawing.Edges)
         {
             Checkpoint(edges.Count, cancellation);
@@ -264,12 +284,12 @@ internal sealed class CanvasPainter
 
             var width = Math.Clamp(Finite(drawn.Width, 1), 0.4, 24);
             var color = CanvasColor.Parse(drawn.Color, DefaultEdge);
-            color = color.WithAlpha((byte)(color.A * 0.85));
+            color = color.WithAlpha((byte)Math.Round(color.A * edgeOpacity));
             var labelLines = drawn.Label is null
                 ? []
                 : drawn.Label.Split('\n').Take(3).Select(line => CanvasText.CleanLine(line, MaxLabelChars)).Where(line => line.Length > 0).ToArray();
-            var arrowLength = Math.Min(6 + (2 * width), 22);
-            var arrowHalf = Math.Min(3 + (1.3 * width), 14);
+            var arrowLength = Math.Min(6 + (1.6 * width), 18);
+            var arrowHalf = Math.Min(3 + (0.9 * width), 10);
 
             PlacedEdge placed;
             if (ReferenceEquals(from, to))
@@ -315,18 +335,20 @@ internal sealed class CanvasPainter
         }
     }
 
-    private static PlacedEdge Loop(DrawnEdge drawn, PlacedNode node, double width, CanvasColor color, string[] labelLines, double arrowLength, double arrowHalf)
+    private PlacedEdge Loop(DrawnEdge drawn, PlacedNode node, double width, CanvasColor color, string[] labelLines, double arrowLength, double arrowHalf)
     {
         var center = node.Center;
         var r = node.Radius;
         var start = center + (new CanvasPoint(-Math.Sqrt(0.5), -Math.Sqrt(0.5)) * r);
         var tip = center + (new CanvasPoint(Math.Sqrt(0.5), -Math.Sqrt(0.5)) * r);
-        var control = center + new CanvasPoint(0, -(r + 44));
+        var control = center + new CanvasPoint(0, -(r + 56));
         var direction = (tip - control).Unit();
         var arrowBase = tip - (direction * arrowLength);
         var side = new CanvasPoint(-direction.Y, direction.X) * arrowHalf;
-        var labelAt = (start * 0.25) + (control * 0.5) + (tip * 0.25) + new CanvasPoint(0, -4);
-        var extent = Rect.Of(start, tip).Union(Rect.Of(control, control));
+        // The label sits just above the loop, not over it.
+        var labelHeight = (labelLines.Length * EdgeLabelSize * EdgeLineSpacing) + 2;
+        var labelAt = (start * 0.25) + (control * 0.5) + (tip * 0.25) - new CanvasPoint(0, (labelHeight / 2) + 3);
+        var extent = Rect.Of(start, tip).Union(Rect.Of(labelAt, labelAt));
         return new PlacedEdge(drawn, start, control, arrowBase, [tip, arrowBase + side, arrowBase - side], width, color, labelLines, labelAt, extent);
     }
 
@@ -340,51 +362,74 @@ internal sealed class CanvasPainter
 
         // Big nodes choose first: their labels matter most.
         var order = Enumerable.Range(0, nodes.Count).OrderByDescending(i => nodes[i].Radius).ThenBy(i => i).ToArray();
-        for (var k = 0; k < order.Length; k++)
+        for (var n = 0; n < order.Length; n++)
         {
-            Checkpoint(k, cancellation);
-            var node = nodes[order[k]];
+            Checkpoint(n, cancellation);
+            var node = nodes[order[n]];
             if (node.Lines.Length == 0)
             {
                 continue;
             }
 
-            var width = node.Lines.Select((line, i) => CanvasText.Width(line, i == 0 ? NodeLabelSize : NodeDetailSize)).Max();
-            var height = node.Lines.Select((_, i) => (i == 0 ? NodeLabelSize : NodeDetailSize) * LineSpacing).Sum();
-            var (x, y, r) = (node.Center.X, node.Center.Y, node.Radius);
-            Rect[] candidates =
-            [
-                new(x - (width / 2), y + r + LabelGap, width, height),
-                new(x - (width / 2), y - r - LabelGap - height, width, height),
-                new(x + r + LabelGap + 2, y - (height / 2), width, height),
-                new(x - r - LabelGap - 2 - width, y - (height / 2), width, height),
-            ];
+            // The whole label where it fits, else the address alone, else none: overlapping text helps nobody
+            // (the SVG tooltip still has it all).
             var own = Rect.AroundCircle(node.Center, node.Radius);
-            var chosen = candidates.FirstOrDefault(candidate => !taken.Overlaps(candidate, except: own), candidates[0]);
-            node.LabelBox = chosen;
-            taken.Add(chosen);
+            foreach (var lines in node.Lines.Length > 1 ? new[] { node.Lines, node.Lines[..1] } : [node.Lines])
+            {
+                var free = Candidates(node, lines).Where(candidate => !taken.Overlaps(candidate, except: own)).Take(1).ToArray();
+                if (free.Length == 1)
+                {
+                    node.ShownLines = lines;
+                    node.LabelBox = free[0];
+                    taken.Add(free[0]);
+                    break;
+                }
+            }
         }
 
         // Heaviest edges first; an edge label that would cover a node or other text is left out.
         var edgeOrder = Enumerable.Range(0, edges.Count).OrderByDescending(i => edges[i].Source.Bytes).ThenBy(i => i).ToArray();
-        for (var k = 0; k < edgeOrder.Length; k++)
+        for (var n = 0; n < edgeOrder.Length; n++)
         {
-            Checkpoint(k, cancellation);
-            var edge = edges[edgeOrder[k]];
+            Checkpoint(n, cancellation);
+            var edge = edges[edgeOrder[n]];
             if (edge.LabelLines.Length == 0)
             {
                 continue;
             }
 
             var width = edge.LabelLines.Max(line => CanvasText.Width(line, EdgeLabelSize)) + 4;
-            var height = (edge.LabelLines.Length * EdgeLabelSize * LineSpacing) + 2;
-            var box = new Rect(edge.LabelAt.X - (width / 2), edge.LabelAt.Y - (height / 2), width, height);
-            if (!taken.Overlaps(box, except: null))
+            var height = (edge.LabelLines.Length * EdgeLabelSize * EdgeLineSpacing) + 2;
+            // On the line, else just beside it on either side (short edges have no room between their nodes).
+            var along = (edge.End - edge.Start).Unit();
+            var normal = along == default ? new CanvasPoint(0, -1) : new CanvasPoint(-along.Y, along.X);
+            var step = (Math.Abs(normal.X) * width / 2) + (Math.Abs(normal.Y) * height / 2) + 3;
+            foreach (var shift in new[] { 0, step, -step, 2 * step, -2 * step })
             {
-                edge.LabelBox = box;
-                taken.Add(box);
+                var at = edge.LabelAt + (normal * shift);
+                var box = new Rect(at.X - (width / 2), at.Y - (height / 2), width, height);
+                if (!taken.Overlaps(box, except: null))
+                {
+                    edge.LabelBox = box;
+                    taken.Add(box);
+                    break;
+                }
             }
         }
+    }
+
+    private Rect[] Candidates(PlacedNode node, string[] lines)
+    {
+        var width = lines.Select((line, i) => CanvasText.Width(line, i == 0 ? NodeLabelSize : NodeDetailSize)).Max();
+        var height = lines.Length * NodeLineHeight;
+        var (x, y, r) = (node.Center.X, node.Center.Y, node.Radius);
+        return
+        [
+            new(x - (width / 2), y + r + LabelGap, width, height),
+            new(x - (width / 2), y - r - LabelGap - height, width, height),
+            new(x + r + LabelGap + 2, y - (height / 2), width, height),
+            new(x - r - LabelGap - 2 - width, y - (height / 2), width, height),
+        ];
     }
 
     private void PaintEdge(IGraphCanvas canvas, PlacedEdge edge)
@@ -411,8 +456,9 @@ internal sealed class CanvasPainter
         canvas.DrawRect(x, y, box.Width, box.Height, 2, LabelBackground, null, 0);
         for (var i = 0; i < edge.LabelLines.Length; i++)
         {
-            var baseline = y + 1 + (EdgeLabelSize * LineSpacing * i) + EdgeLabelSize;
-            canvas.DrawText(new CanvasPoint(x + (box.Width / 2), baseline - 1), edge.LabelLines[i], EdgeLabelSize, TextAnchor.Middle, EdgeLabelColor, bold: false, halo: null);
+            var lineHeight = EdgeLabelSize * EdgeLineSpacing;
+            var baseline = y + 1 + (lineHeight * i) + (lineHeight / 2) + (0.365 * EdgeLabelSize);
+            canvas.DrawText(new CanvasPoint(x + (box.Width / 2), baseline), edge.LabelLines[i], EdgeLabelSize, TextAnchor.Middle, EdgeLabelColor, bold: false, halo: null);
         }
     }
 
@@ -436,12 +482,12 @@ internal sealed class CanvasPainter
             x = box.X + offsetX + box.Width;
         }
 
-        var y = box.Y + offsetY;
-        for (var i = 0; i < node.Lines.Length; i++)
+        for (var i = 0; i < node.ShownLines.Length; i++)
         {
+            // Each line centred in its LineHeight slot of the box the layout reserved.
             var size = i == 0 ? NodeLabelSize : NodeDetailSize;
-            y += size * LineSpacing;
-            canvas.DrawText(new CanvasPoint(x, y - (size * 0.25)), node.Lines[i], size, anchor, i == 0 ? LabelColor : DetailColor, bold: false, halo: Halo);
+            var baseline = box.Y + offsetY + (i * NodeLineHeight) + (NodeLineHeight / 2) + (0.365 * size);
+            canvas.DrawText(new CanvasPoint(x, baseline), node.ShownLines[i], size, anchor, i == 0 ? LabelColor : DetailColor, bold: false, halo: Halo);
         }
     }
 
@@ -453,18 +499,18 @@ internal sealed class CanvasPainter
         }
 
         canvas.BeginGroup("legend", null);
-        canvas.DrawRect(legendX, graphTop, legendWidth, legendHeight, 4, CanvasColor.White, LegendBorder, 1);
+        canvas.DrawRect(legendX, graphTop, legendWidth, legendHeight, 4 * k, CanvasColor.White, LegendBorder, k);
         var rowHeight = LegendSize * 1.6;
-        canvas.DrawText(new CanvasPoint(legendX + 10, graphTop + 10 + LegendSize), "Legend", LegendSize, TextAnchor.Start, TitleColor, bold: true, halo: null);
+        canvas.DrawText(new CanvasPoint(legendX + (10 * k), graphTop + (10 * k) + LegendSize), "Legend", LegendSize, TextAnchor.Start, TitleColor, bold: true, halo: null);
         for (var i = 0; i < legendLabels.Count; i++)
         {
-            var rowTop = graphTop + 10 + rowHeight + (i * rowHeight);
+            var rowTop = graphTop + (10 * k) + rowHeight + (i * rowHeight);
             if (legendColors[i].A > 0)
             {
-                canvas.DrawCircle(new CanvasPoint(legendX + 10 + 7, rowTop + (rowHeight / 2)), 6, legendColors[i], new CanvasColor(0x55, 0x55, 0x55), 0.8, dashed: false);
+                canvas.DrawCircle(new CanvasPoint(legendX + (17 * k), rowTop + (rowHeight / 2)), 6 * k, legendColors[i], new CanvasColor(0x55, 0x55, 0x55), 0.8 * k, dashed: false);
             }
 
-            canvas.DrawText(new CanvasPoint(legendX + 10 + 14 + 8, rowTop + (rowHeight / 2) + (LegendSize * 0.36)), legendLabels[i], LegendSize, TextAnchor.Start, LabelColor, bold: false, halo: null);
+            canvas.DrawText(new CanvasPoint(legendX + (32 * k), rowTop + (rowHeight / 2) + (LegendSize * 0.36)), legendLabels[i], LegendSize, TextAnchor.Start, LabelColor, bold: false, halo: null);
         }
 
         canvas.EndGroup();
@@ -497,6 +543,8 @@ internal sealed class CanvasPainter
         public CanvasColor Stroke { get; } = stroke;
         public string[] Lines { get; } = lines;
         public bool IsGroup { get; } = isGroup;
+        /// <summary>The label lines drawn: all, the first alone, or none where there was no room.</summary>
+        public string[] ShownLines { get; set; } = [];
         public Rect? LabelBox { get; set; }
     }
 

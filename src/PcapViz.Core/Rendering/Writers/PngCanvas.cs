@@ -1,4 +1,3 @@
-using System.Text;
 using SkiaSharp;
 
 namespace PcapViz.Core.Rendering.Writers;
@@ -30,9 +29,10 @@ internal sealed class PngCanvas(SKCanvas canvas) : IGraphCanvas
 
     public void DrawCurve(CanvasPoint from, CanvasPoint control, CanvasPoint to, double width, CanvasColor color)
     {
-        using var path = new SKPath();
-        path.MoveTo(F(from));
-        path.QuadTo(F(control), F(to));
+        using var builder = new SKPathBuilder();
+        builder.MoveTo(F(from));
+        builder.QuadTo(F(control), F(to));
+        using var path = builder.Detach();
         using var paint = Stroke(color, width);
         paint.StrokeCap = SKStrokeCap.Round;
         canvas.DrawPath(path, paint);
@@ -45,14 +45,15 @@ internal sealed class PngCanvas(SKCanvas canvas) : IGraphCanvas
             return;
         }
 
-        using var path = new SKPath();
-        path.MoveTo(F(points[0]));
+        using var builder = new SKPathBuilder();
+        builder.MoveTo(F(points[0]));
         for (var i = 1; i < points.Count; i++)
         {
-            path.LineTo(F(points[i]));
+            builder.LineTo(F(points[i]));
         }
 
-        path.Close();
+        builder.Close();
+        using var path = builder.Detach();
         using var paint = Fill(color);
         canvas.DrawPath(path, paint);
     }
@@ -92,7 +93,7 @@ internal sealed class PngCanvas(SKCanvas canvas) : IGraphCanvas
             return;
         }
 
-        using var font = new SKFont(TypefaceFor(text), (float)size)
+        using var font = new SKFont(TypefaceFor(text, (float)size), (float)size)
         {
             Embolden = bold,
             Edging = SKFontEdging.Antialias,
@@ -120,19 +121,18 @@ internal sealed class PngCanvas(SKCanvas canvas) : IGraphCanvas
     {
     }
 
-    private static SKTypeface TypefaceFor(string text)
+    private static SKTypeface TypefaceFor(string text, float size)
     {
         var typeface = Typeface.Value;
-        if (typeface.ContainsGlyphs(text))
+        using var font = new SKFont(typeface, size);
+        if (font.ContainsGlyphs(text))
         {
             return typeface;
         }
 
         foreach (var rune in text.EnumerateRunes())
         {
-            Span<char> buffer = stackalloc char[2];
-            var length = rune.EncodeToUtf16(buffer);
-            if (!typeface.ContainsGlyphs(new string(buffer[..length])))
+            if (!font.ContainsGlyph(rune.Value))
             {
                 return SKFontManager.Default.MatchCharacter(rune.Value) ?? typeface;
             }

@@ -1,0 +1,136 @@
+using System.Globalization;
+
+namespace PcapViz.Core.Rendering.Layout;
+
+/// <summary>Colours, sizes and label text shared by every drawing, so all formats show the same picture.</summary>
+internal static class DrawingStyle
+{
+    public const string InternalColor = "#4e79a7";
+    public const string UnknownCountryColor = "#b5aca5";
+    public const string UnicastMacColor = "#4e79a7";
+    public const string GroupMacColor = "#f28e2b";
+    public const string EdgeColor = "#8b96a3";
+
+    public const double FontSize = 11;
+    public const double EdgeFontSize = 9;
+
+    public const double MinRadius = 6;
+    public const double MaxRadius = 22;
+    public const double MinEdgeWidth = 0.8;
+    public const double MaxEdgeWidth = 7;
+
+    /// <summary>Longest label line, in characters; longer host names are cut with an ellipsis.</summary>
+    public const int MaxLabelChars = 40;
+
+    // Tableau 20 without its blues (internal) and greys (unknown), then further distinct hues: readable on white,
+    // told apart from the internal colour.
+    private static readonly string[] CountryPalette =
+    [
+        "#e15759", "#f28e2b", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#76b7b2",
+        "#d37295", "#8cd17d", "#b6992d", "#f1ce63", "#499894", "#86bcb6", "#fabfd2", "#d4a6c8",
+        "#e49444", "#85b6b2", "#a5673f", "#6a9f58", "#967662", "#d1615d", "#e7ca60", "#a87c9f",
+    ];
+
+    /// <summary>
+    /// One colour per country, keyed by the country code so a country keeps its colour from one drawing to the next;
+    /// when two codes present in a drawing hash to the same colour, the later code (ordinal order) takes the next
+    /// free one; past the palette, colours are spread round the hue circle.
+    /// </summary>
+    public static Dictionary<string, string> CountryColors(IEnumerable<string> countryCodes)
+    {
+        var colors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var used = new HashSet<int>();
+        int extra = 0;
+        foreach (var code in countryCodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (used.Count >= CountryPalette.Length)
+            {
+                colors[code] = HueColor(extra++);
+                continue;
+            }
+            int slot = (int)(Fnv(code) % (uint)CountryPalette.Length);
+            while (!used.Add(slot))
+                slot = (slot + 1) % CountryPalette.Length;
+            colors[code] = CountryPalette[slot];
+        }
+        return colors;
+    }
+
+    public static string Darker(string hex, double factor = 0.65)
+    {
+        int r = Convert.ToInt32(hex.Substring(1, 2), 16), g = Convert.ToInt32(hex.Substring(3, 2), 16), b = Convert.ToInt32(hex.Substring(5, 2), 16);
+        return Hex((int)(r * factor), (int)(g * factor), (int)(b * factor));
+    }
+
+    /// <summary>A radius between <see cref="MinRadius"/> and <see cref="MaxRadius"/>, logarithmic in traffic.</summary>
+    public static double Radius(long traffic, long maxTraffic) => Scale(traffic, maxTraffic, MinRadius, MaxRadius);
+
+    public static double EdgeWidth(long bytes, long maxBytes) => Scale(bytes, maxBytes, MinEdgeWidth, MaxEdgeWidth);
+
+    /// <summary>Bytes in decimal units, as people read them: "980 B", "1.2 kB", "34 MB", "5.1 GB".</summary>
+    public static string HumanBytes(long bytes)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (bytes < 1000)
+            return bytes.ToString(inv) + " B";
+        string[] units = ["kB", "MB", "GB", "TB", "PB", "EB"];
+        double value = bytes;
+        int unit = -1;
+        while (value >= 999.95 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+        return (value < 99.95 ? value.ToString("0.0", inv) : value.ToString("0", inv)) + " " + units[unit];
+    }
+
+    /// <summary>"TCP, TLS", with "+N" once more than four are listed.</summary>
+    public static string ProtocolList(IReadOnlyList<string> protocols)
+    {
+        if (protocols.Count <= 4)
+            return string.Join(", ", protocols);
+        return string.Join(", ", protocols.Take(4)) + ", +" + (protocols.Count - 4).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static double Scale(long value, long max, double low, double high)
+    {
+        if (max <= 0 || value <= 0)
+            return low;
+        double f = Math.Log(1 + (double)value) / Math.Log(1 + (double)max);
+        return Math.Round(low + (high - low) * Math.Clamp(f, 0, 1), 2);
+    }
+
+    private static string HueColor(int index)
+    {
+        double hue = (index * 137.508 + 15) % 360;
+        return FromHsl(hue, 0.55, 0.55);
+    }
+
+    private static string FromHsl(double h, double s, double l)
+    {
+        double c = (1 - Math.Abs(2 * l - 1)) * s;
+        double hp = h / 60;
+        double x = c * (1 - Math.Abs(hp % 2 - 1));
+        (double r, double g, double b) = hp switch
+        {
+            < 1 => (c, x, 0.0),
+            < 2 => (x, c, 0.0),
+            < 3 => (0.0, c, x),
+            < 4 => (0.0, x, c),
+            < 5 => (x, 0.0, c),
+            _ => (c, 0.0, x),
+        };
+        double m = l - c / 2;
+        return Hex((int)Math.Round((r + m) * 255), (int)Math.Round((g + m) * 255), (int)Math.Round((b + m) * 255));
+    }
+
+    private static string Hex(int r, int g, int b) => string.Create(CultureInfo.InvariantCulture, $"#{r:x2}{g:x2}{b:x2}");
+
+    private static uint Fnv(string text)
+    {
+        uint h = 2166136261;
+        foreach (char c in text)
+            h = (h ^ c) * 16777619;
+        return h;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PcapViz.Core.Rendering.Layout;
+
+/// <summary>One node of a drawing before layout: a topology node, or a group of light nodes folded together.</summary>
+internal sealed class DrawItem
+{
+    public required string Id { get; init; }
+    public PcapNode? Node { get; init; }
+    public List<PcapNode> Members { get; } = [];
+    /// <summary>For a group: its name, e.g. "10.0.3.0/24" or "Germany (DE)".</summary>
+    public string? GroupTitle { get; init; }
+    /// <summary>For a group: a second line, e.g. "ports 49152-65535" (or null).</summary>
+    public string? GroupDetail { get; init; }
+    public string GroupNoun { get; init; } = "hosts";
+    public bool IsInternal { get; init; }
+    public string? Country { get; init; }
+    public long Traffic { get; set; }
+
+    public bool IsGroup => Node is null;
+}
+
+/// <summary>
+/// Folds the lightest nodes into one node per group once a topology has more nodes than a drawing can show:
+/// layer 3 by /24 (IPv4) or /64 (IPv6) subnet for internal addresses and by country for external ones, layer 4 by
+/// address and port range, layer 2 by OUI. As many of the heaviest nodes as fit stay themselves; when even the groups
+/// are too many, coarser groups are tried (/16 and /48 subnets, then all internal addresses together).
+/// </summary>
+internal static class NodeFolding
+{
+    private const int Levels = 3;
+
+    /// <returns>The drawing's nodes (kept nodes heaviest first, then groups heaviest first) and how many topology nodes went into groups.</returns>
+    public static (List<DrawItem> Items, int Folded) Fold(IReadOnlyList<PcapNode> nodes, int layer, int maxNodes)
+    {
+        // Heaviest first; ties by id so the result does not depend on the input's order.
+        var sorted = nodes.OrderByDescending(Traffic).ThenBy(n => n.Id, StringComparer.Ordinal).ToArray();
+        if (maxNodes <= 0 || sorted.Length <= maxNodes)
+            return (sorted.Select(Single).ToList(), 0);
+
+        int keep = 0;
+        GroupKey[] keys = [];
+        for (int level = 0; level < Levels; level++)
+        {
+            keys = sorted.Select(n => KeyOf(n, layer, level)).ToArray();
+            // distinctFrom[i] = number of different groups among sorted[i..]: a suffix scan.
+            var distinctFrom = new int[sorted.Length + 1];
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = sorted.Length - 1; i >= 0; i--)
+            {
+                seen.Add(keys[i].Id);
+                distinctFrom[i] = seen.Count;
+            }
+            keep = -1;
+            for (int k = Math.Min(maxNodes, sorted.Length); k >= 0; k--)
+            {
+                if (k + distinctFrom[k] <= maxNodes)
+                {
+                    keep = k;
+                    break;
+                }
+            }
+            if (keep >= 0)
+                break;
+            keep = 0; // even the coarsest grouping has more groups than maxNodes: draw all groups
+        }
+
+        var items = new List<DrawItem>(maxNodes);
+        for (int i = 0; i < keep; i++)
+            items.Add(Single(sorted[i]));
+        var groups = new Dictionary<string, (GroupKey Key, List<PcapNode> Members)>(StringComparer.Ordinal);
+        var groupOrder = new List<string>();
+        for (int i = keep; i < sorted.Length; i++)
+        {
+            if (!groups.TryGetValue(keys[i].Id, out var group))
+            {
+                groups[keys[i].Id] = group = (keys[i], []);
+                groupOrder.Add(keys[i].Id);
+            }
+            group.Members.Add(sorted[i]);
+        }
+        int folded = 0;
+        var groupItems = new List<DrawItem>();
+        foreach (var id in groupOrder)
+        {
+            var (key, members) = groups[id];
+            if (members.Count == 1)
+            {
+                // A group of one is the node itself.
+                groupItems.Add(Single(members[0]));
+                continue;
+            }
+            folded += members.Count;
+            var item = new DrawItem
+            {
+                Id = key.Id,
+                GroupTitle = key.Title,
+                GroupDetail = key.Detail,
+                GroupNoun = layer switch { 2 => "MACs", 3 => "hosts", _ => "endpoints" },
+                IsInternal = key.IsInternal,
+                Country = key.Country,
+                Traffic = members.Sum(Traffic),
+            };
+            item.Members.AddRange(members);
+            groupItems.Add(item);
+        }
+        items.AddRange(groupItems.OrderByDescending(g => g.Traffic).ThenBy(g => g.Id, StringComparer.Ordinal));
+        return (items, folded);
+    }
+
+    public static long Traffic(PcapNode node) => node.BytesSent + node.BytesReceived;
+
+    private static DrawItem Single(PcapNode node) => new()
+    {
+        Id = node.Id,
+        Node = node,
+        IsInternal = node.IsInternal,
+        Country = string.IsNullOrEmpty(node.Country) ? null : node.Country,
+        Traffic = Traffic(node),
+    };
+
+    private readonly record struct GroupKey(string Id, string Title, string? Detail, bool IsInternal, string? Country);
+
+    private static GroupKey KeyOf(PcapNode node, int layer, int level) => layer switch
+    {
+        2 => MacKey(node, level),
+        3 => AddressKey(node, level),
+        _ => PortRangeKey(node, level),
+    };
+
+    private static GroupKey MacKey(PcapNode node, int level)
+    {
+        var mac = node.Address;
+        bool isOui = mac.Length >= 8 && mac[2] == ':' && mac[5] == ':';
+        if (level == 0 && isOui)
+        {
+            var oui = mac[..8].ToLowerInvariant();
+            return new GroupKey("group/oui/" + oui, "OUI " + oui, null, node.IsInternal, null);
+        }
+        return node.IsInternal
+            ? new GroupKey("group/mac/multicast", "Broadcast and multicast", null, true, null)
+            : new GroupKey("group/mac/unicast", "Unicast MACs", null, false, null);
+    }
+
+    private static GroupKey AddressKey(PcapNode node, int level)
+    {
+        if (!node.IsInternal)
+        {
+            var code = string.IsNullOrEmpty(node.Country) ? null : node.Country;
+            if (code is null)
+                return new GroupKey("group/country/unknown", "External, country unknown", null, false, null);
+            var name = node.CountryName ?? Geo.CountryNames.EnglishName(code);
+            return new GroupKey("group/country/" + code, name is null ? code : $"{name} ({code})", null, false, code);
+        }
+        if (level >= 2 || !IPAddress.TryParse(node.Address, out var address))
+            return new GroupKey("group/internal", "Internal addresses", null, true, null);
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        int prefix = address.AddressFamily == AddressFamily.InterNetwork ? (level == 0 ? 24 : 16) : (level == 0 ? 64 : 48);
+        var network = Network(address, prefix) + "/" + prefix.ToString(CultureInfo.InvariantCulture);
+        return new GroupKey("group/" + network, network, null, true, null);
+    }
+
+    private static GroupKey PortRangeKey(PcapNode node, int level)
+    {
+        var (range, rangeId) = node.Port switch
+        {
+            null => ("no port", "none"),
+            < 1024 => ("ports 0\u20131023", "well-known"),
+            < 49152 => ("ports 1024\u201349151", "registered"),
+            _ => ("ports 49152\u201365535", "ephemeral"),
+        };
+        if (level == 0)
+            return new GroupKey("group/" + node.Address + "/" + rangeId, node.Address, range, node.IsInternal, string.IsNullOrEmpty(node.Country) ? null : node.Country);
+        var host = AddressKey(node, level == 1 ? 0 : 2);
+        return host with { Id = host.Id + "/" + rangeId, Detail = range };
+    }
+
+    private static string Network(IPAddress address, int prefix)
+    {
+        var bytes = address.GetAddressBytes();
+        for (int bit = prefix; bit < bytes.Length * 8; bit++)
+            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        return new IPAddress(bytes).ToString();
+    }
+}
