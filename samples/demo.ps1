@@ -92,6 +92,20 @@ $steps = @(
             $written.Add($file)
         }
     }
+    @{
+        Title    = 'Pictures: layer 3 and 4 graphs as SVG, PNG and interactive HTML (Export-PcapGraph)'
+        Requires = 'Export-PcapGraph'
+        Run      = {
+            foreach ($layer in 3, 4) {
+                $topology = $state.Capture | Get-PcapTopology -Layer $layer
+                foreach ($extension in 'svg', 'png', 'html') {
+                    $file = $topology | Export-PcapGraph -LiteralPath (Join-Path $OutDir "layer$layer.$extension") -Force -PassThru
+                    $written.Add($file.FullName)
+                }
+            }
+            Write-Host 'Open layer3.html in a browser: pan, zoom, search, and click a host to see its neighbours.'
+        }
+    }
 )
 
 Write-Host "PcapViz demo on $Sample"
