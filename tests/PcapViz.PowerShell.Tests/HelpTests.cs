@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using PcapViz.Core.Tests;
+using Xunit.Abstractions;
 
 namespace PcapViz.PowerShell.Tests;
 
@@ -12,8 +13,10 @@ namespace PcapViz.PowerShell.Tests;
 /// types, related links that resolve, and examples that parse and call it; the examples of the cmdlets listed in
 /// Examples_run_without_errors_on_sample_captures run cleanly; and about_PcapViz resolves and names every command.
 /// A new cmdlet is covered as soon as the manifest exports it (add it to that theory once its examples can run here).
+/// -WhatIf and -Confirm, which a cmdlet has only when it supports ShouldProcess, are documented like its own parameters
+/// (as PowerShell's own help does); the other common parameters are left to &lt;CommonParameters&gt;.
 /// </summary>
-public sealed class HelpTests : IDisposable
+public sealed class HelpTests(ITestOutputHelper output) : IDisposable
 {
     private const string ModuleName = "PcapViz";
     private const string AboutTopic = "about_PcapViz";
@@ -258,6 +261,7 @@ public sealed class HelpTests : IDisposable
     [InlineData("Get-PcapFlow")]
     [InlineData("Get-PcapTopology")]
     [InlineData("Get-FrequentHost")]
+    [InlineData("Export-PcapGraph")]
     public void Examples_run_without_errors_on_sample_captures(string name)
     {
         var root = CreateExampleTree();
@@ -265,12 +269,41 @@ public sealed class HelpTests : IDisposable
         Assert.NotEmpty(examples);
         for (int i = 0; i < examples.Count; i++)
         {
-            var result = _session.Run("$ProgressPreference = 'SilentlyContinue'; Set-Location -LiteralPath $HelpTestRoot\n" + examples[i],
-                new Dictionary<string, object?> { ["HelpTestRoot"] = root });
+            var result = _session.Run(ExamplePrelude + examples[i], new Dictionary<string, object?> { ["HelpTestRoot"] = root });
+            if (result.Errors.Count > 0 && result.Errors.All(e => e.FullyQualifiedErrorId.StartsWith(GraphvizNotFound, StringComparison.Ordinal))
+                && examples[i].Contains("-LayoutEngine Graphviz", StringComparison.OrdinalIgnoreCase))
+            {
+                // xunit 2 has no runtime skip: say so and go on. The example is fine; this machine lacks Graphviz (CI
+                // installs it, so there the example runs).
+                output.WriteLine($"Skipped {name} example {i + 1}: Graphviz is not installed. {result.Errors[0].Exception.Message}");
+                continue;
+            }
             Assert.True(result.Errors.Count == 0,
                 $"{name} example {i + 1} wrote errors:\n{examples[i]}\n{string.Join("\n", result.Errors.Select(e => $"{e.FullyQualifiedErrorId}: {e.Exception.Message}"))}");
         }
     }
+
+    private const string GraphvizNotFound = "GraphvizNotFound,";
+
+    /// <summary>
+    /// Runs before each example, in the same script. Invoke-Item would open the picture an example writes in a viewer
+    /// (or fail where there is none), so a function of that name, which PowerShell runs in preference to the cmdlet,
+    /// only checks that the file it is given exists.
+    /// </summary>
+    private const string ExamplePrelude = """
+        $ProgressPreference = 'SilentlyContinue'
+        Set-Location -LiteralPath $HelpTestRoot
+        function Invoke-Item {
+            param([Parameter(Mandatory, Position = 0, ValueFromPipeline)] [object[]] $Path)
+            process {
+                foreach ($item in $Path) {
+                    $file = if ($item -is [System.IO.FileSystemInfo]) { $item.FullName } else { "$item" }
+                    if (-not (Test-Path -LiteralPath $file)) { Write-Error "Invoke-Item: '$file' does not exist." }
+                }
+            }
+        }
+
+        """;
 
     /// <summary>
     /// The paths the examples use: ./samples, ./caps (with a damaged capture and a pcapng below it), ./archive, ./incoming,
@@ -315,8 +348,12 @@ public sealed class HelpTests : IDisposable
     private static IEnumerable<ParameterMetadata> DeclaredParameters(CommandInfo command) =>
         command.Parameters.Values.Where(p => !IsCommonParameter(p.Name));
 
-    private static bool IsCommonParameter(string name) =>
-        PSCmdlet.CommonParameters.Contains(name) || PSCmdlet.OptionalCommonParameters.Contains(name);
+    /// <summary>
+    /// The parameters every cmdlet has (-Verbose, -ErrorAction, ...), left to &lt;CommonParameters&gt; in help. -WhatIf and
+    /// -Confirm (PSCmdlet.OptionalCommonParameters) are not among them: a cmdlet has them only when it supports
+    /// ShouldProcess, and then its help documents them like its own parameters.
+    /// </summary>
+    private static bool IsCommonParameter(string name) => PSCmdlet.CommonParameters.Contains(name);
 
     private static bool IsTrue(string value) => value.TrimStart().StartsWith("true", StringComparison.OrdinalIgnoreCase);
 

@@ -16,17 +16,6 @@ internal static class CanvasText
 
     public const char Replacement = '\uFFFD';
 
-    // DejaVu Sans advance widths of U+0020..U+007E in thousandths of an em (measured from the embedded font).
-    private static readonly short[] AsciiWidths =
-    [
-        318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,
-        636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531,
-        1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787,
-        603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500,
-        500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
-        635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
-    ];
-
     /// <summary>
     /// Replaces every character that could break or disguise a label with U+FFFD: C0 and C1 controls (newlines too),
     /// line and paragraph separators, bidi overrides and isolates, non-characters and unpaired surrogates. Tabs become spaces.
@@ -86,23 +75,12 @@ internal static class CanvasText
         return string.Concat(clean.AsSpan(0, Math.Max(cut, 0)), "\u2026");
     }
 
-    /// <summary>The advance width of <paramref name="text"/> at <paramref name="size"/> in DejaVu Sans (bold is about 10% wider).</summary>
-    public static double Width(string text, double size, bool bold = false)
-    {
-        double thousandths = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            var value = rune.Value;
-            thousandths += value switch
-            {
-                >= 0x20 and <= 0x7E => AsciiWidths[value - 0x20],
-                _ when IsWide(value) => 1000,
-                _ => 640,
-            };
-        }
-
-        return thousandths * size / 1000.0 * (bold ? 1.1 : 1.0);
-    }
+    /// <summary>
+    /// The advance width of <paramref name="text"/> at <paramref name="size"/> in DejaVu Sans (bold is about 10% wider),
+    /// by the same measure the layout used to leave room for it.
+    /// </summary>
+    public static double Width(string text, double size, bool bold = false) =>
+        Layout.TextMeasure.Width(text) * size * (bold ? 1.1 : 1.0);
 
     /// <summary>Shortens a single line so that it is at most <paramref name="maxWidth"/> wide.</summary>
     public static string Fit(string text, double size, double maxWidth, bool bold = false)
@@ -137,11 +115,6 @@ internal static class CanvasText
 
     public static string Number(double value) =>
         double.IsFinite(value) ? Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture) : "0";
-
-    private static bool IsWide(int value) =>
-        value is (>= 0x1100 and <= 0x115F) or (>= 0x2E80 and <= 0xA4CF) or (>= 0xAC00 and <= 0xD7A3)
-            or (>= 0xF900 and <= 0xFAFF) or (>= 0xFE30 and <= 0xFE4F) or (>= 0xFF00 and <= 0xFF60) or (>= 0x1F300 and <= 0x1FAFF)
-            or (>= 0x20000 and <= 0x3FFFD);
 
     private static bool IsSafeAt(string text, int index, out int width)
     {
