@@ -17,5 +17,6 @@ internal static class ErrorIds
     public const string GraphvizNotFound = "GraphvizNotFound";
     public const string GraphvizFailed = "GraphvizFailed";
     public const string GraphWriteError = "GraphWriteError";
+    public const string InvalidTopology = "InvalidTopology";
     public const string MultipleTopologies = "MultipleTopologies";
 }

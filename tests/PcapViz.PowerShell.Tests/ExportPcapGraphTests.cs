@@ -156,23 +156,7 @@ public sealed class ExportPcapGraphTests : IDisposable
             Frame(new byte[] { 10, 0, 0, 53 }, new byte[] { 10, 0, 0, 1 }, 17, Udp(53, 40000, dns.ToArray())),
             Frame(new byte[] { 10, 0, 0, 1 }, new byte[] { 93, 184, 216, 34 }, 6, Tcp(40001, 80)),
         };
-        using var writer = new BinaryWriter(File.Create(path));
-        writer.Write(0xA1B2C3D4u);
-        writer.Write((ushort)2);
-        writer.Write((ushort)4);
-        writer.Write(0);
-        writer.Write(0u);
-        writer.Write(65535u);
-        writer.Write(1u);
-        uint second = 1_700_000_000;
-        foreach (var frame in frames)
-        {
-            writer.Write(second++);
-            writer.Write(0u);
-            writer.Write((uint)frame.Length);
-            writer.Write((uint)frame.Length);
-            writer.Write(frame);
-        }
+        PcapFile.Write(path, 1, frames);
         return path;
     }
 

@@ -147,28 +147,14 @@ public sealed class GetPcapTopologyTests : IDisposable
         // MaxMind's test databases know 81.2.69.160/27 (GB, with a city); a flow to it comes from a hand-made capture.
         using var temp = new TempDirectory();
         var path = temp.File("gb.pcap");
-        using (var writer = new BinaryWriter(File.Create(path)))
-        {
-            writer.Write(0xA1B2C3D4u);
-            writer.Write((ushort)2);
-            writer.Write((ushort)4);
-            writer.Write(0);
-            writer.Write(0u);
-            writer.Write(65535u);
-            writer.Write(101u);
-            var packet = new byte[28];
-            packet[0] = 0x45;
-            packet[3] = 28;
-            packet[8] = 64;
-            packet[9] = 17;
-            new byte[] { 10, 0, 0, 1 }.CopyTo(packet, 12);
-            new byte[] { 81, 2, 69, 160 }.CopyTo(packet, 16);
-            writer.Write(1_700_000_000u);
-            writer.Write(0u);
-            writer.Write(28u);
-            writer.Write(28u);
-            writer.Write(packet);
-        }
+        var packet = new byte[28];
+        packet[0] = 0x45;
+        packet[3] = 28;
+        packet[8] = 64;
+        packet[9] = 17;
+        new byte[] { 10, 0, 0, 1 }.CopyTo(packet, 12);
+        new byte[] { 81, 2, 69, 160 }.CopyTo(packet, 16);
+        PcapFile.Write(path, 101, [packet]);
         var result = _session.Run("(Get-PcapTopology -LiteralPath $p -GeoIPDatabase $city -AsnDatabase $asn).Nodes | Where-Object Id -eq '81.2.69.160'",
             new Dictionary<string, object?>
             {

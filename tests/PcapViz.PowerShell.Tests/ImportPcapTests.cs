@@ -138,24 +138,7 @@ public sealed class ImportPcapTests : IDisposable
     {
         // LINKTYPE 147 (user-defined) has no decoder anywhere: three packets, one warning.
         var path = _temp.File("user147.pcap");
-        using (var writer = new BinaryWriter(File.Create(path)))
-        {
-            writer.Write(0xA1B2C3D4u);
-            writer.Write((ushort)2);
-            writer.Write((ushort)4);
-            writer.Write(0);
-            writer.Write(0u);
-            writer.Write(65535u);
-            writer.Write(147u);
-            for (uint i = 0; i < 3; i++)
-            {
-                writer.Write(1_700_000_000u + i);
-                writer.Write(0u);
-                writer.Write(4u);
-                writer.Write(60u);
-                writer.Write(new byte[] { 1, 2, 3, 4 });
-            }
-        }
+        PcapFile.Write(path, 147, Enumerable.Repeat(new byte[] { 1, 2, 3, 4 }, 3), originalLength: 60);
         var result = _session.Run("Import-Pcap -LiteralPath $p", new Dictionary<string, object?> { ["p"] = path });
         var capture = result.Single<PcapCapture>();
         Assert.Equal(3, capture.Packets);

@@ -131,6 +131,11 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(new ErrorRecord(e, ErrorIds.GraphvizFailed, ErrorCategory.InvalidResult, GraphvizLayout));
         }
+        catch (ArgumentException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidTopology, ErrorCategory.InvalidData, topology));
+            return;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(new ErrorRecord(e, ErrorIds.GraphWriteError, e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, target));
