@@ -16,6 +16,7 @@ public static class TopologyBuilder
             throw new ArgumentOutOfRangeException(nameof(options), options.Layer, "The layer must be 2, 3 or 4.");
         var filter = new FlowFilter(options);
         var edges = new ChunkedHashTable<EdgeKey, EdgeAccumulator>(1024);
+        var extras = new EdgeExtras();
         long visited = 0;
         foreach (var table in input.Tables)
         {
@@ -27,13 +28,14 @@ public static class TopologyBuilder
                 ref readonly var counters = ref table.CountersAt(i);
                 if (!NodeKey.TryEndpoints(key, options.Layer, out var source, out var destination) || !filter.Keeps(key, counters))
                     continue;
-                edges.GetOrAdd(new EdgeKey(source, destination), out _).Add(key, counters, rememberMacs: options.Layer > 2);
+                edges.GetOrAdd(new EdgeKey(source, destination), out _).Add(key, counters, options.Layer > 2, extras);
             }
         }
-        return Assemble(input, options, edges, cancellation);
+        return Assemble(input, options, edges, extras, cancellation);
     }
 
-    private static PcapTopology Assemble(TopologyInput input, TopologyOptions options, ChunkedHashTable<EdgeKey, EdgeAccumulator> edges, CancellationToken cancellation)
+    private static PcapTopology Assemble(TopologyInput input, TopologyOptions options, ChunkedHashTable<EdgeKey, EdgeAccumulator> edges,
+        EdgeExtras extras, CancellationToken cancellation)
     {
         var macs = new Dictionary<NodeKey, HashSet<ulong>>();
         void Remember(NodeKey node, ulong mac)
@@ -50,10 +52,32 @@ public static class TopologyBuilder
                 nodes[key] = node = new NodeAccumulator(key.Format());
             return node;
         }
-        var edgeObjects = new List<PcapEdge>(edges.Count);
-        long packets = 0, bytes = 0;
-        for (int e = 0; e < edges.Count; e++)
+        // Heaviest first; ties by the nodes' numbers, so the order depends neither on input order nor on strings.
+        var order = new int[edges.Count];
+        var lighter = new long[edges.Count];
+        for (int e = 0; e < order.Length; e++)
         {
+            order[e] = e;
+            lighter[e] = -edges.ValueAt(e).Bytes;
+        }
+        // A primitive sort by bytes does most of the work; only runs of equal bytes need the node comparison.
+        Array.Sort(lighter, order);
+        var byNodes = new ByNodes(edges);
+        for (int start = 0, end; start < order.Length; start = end)
+        {
+            for (end = start + 1; end < order.Length && lighter[end] == lighter[start]; end++)
+            {
+            }
+            if (end - start > 1)
+                Array.Sort(order, start, end - start, byNodes);
+        }
+        cancellation.ThrowIfCancellationRequested();
+        var edgeObjects = new PcapEdge[edges.Count];
+        var macPairs = new List<(ulong Source, ulong Destination)>();
+        long packets = 0, bytes = 0;
+        for (int position = 0; position < order.Length; position++)
+        {
+            int e = order[position];
             var pair = edges.KeyAt(e);
             ref readonly var edge = ref edges.ValueAt(e);
             var from = Node(pair.Source);
@@ -66,12 +90,13 @@ public static class TopologyBuilder
             to.BytesReceived += edge.Bytes;
             packets += edge.Packets;
             bytes += edge.Bytes;
-            foreach (var (sourceMac, destinationMac) in edge.MacPairs())
+            edge.CopyMacPairs(extras, macPairs);
+            foreach (var (sourceMac, destinationMac) in macPairs)
             {
                 Remember(pair.Source, sourceMac);
                 Remember(pair.Destination, destinationMac);
             }
-            edgeObjects.Add(new PcapEdge
+            edgeObjects[position] = new PcapEdge
             {
                 Source = from.Id,
                 Destination = to.Id,
@@ -79,17 +104,10 @@ public static class TopologyBuilder
                 Bytes = edge.Bytes,
                 FirstSeen = Timestamps.FromUnixNanoseconds(edge.FirstNs),
                 LastSeen = Timestamps.FromUnixNanoseconds(edge.LastNs),
-                Protocols = edge.Protocols(),
-            });
+                Protocols = edge.Protocols(extras),
+            };
         }
         cancellation.ThrowIfCancellationRequested();
-        edgeObjects.Sort((a, b) =>
-        {
-            int order = b.Bytes.CompareTo(a.Bytes);
-            if (order == 0)
-                order = string.CompareOrdinal(a.Source, b.Source);
-            return order != 0 ? order : string.CompareOrdinal(a.Destination, b.Destination);
-        });
         var facts = new Dictionary<NodeKey, HostFacts>();
         var nodeObjects = new List<PcapNode>(nodes.Count);
         foreach (var (key, node) in nodes)
@@ -106,7 +124,7 @@ public static class TopologyBuilder
         {
             Layer = options.Layer,
             Nodes = nodeObjects.ToArray(),
-            Edges = edgeObjects.ToArray(),
+            Edges = edgeObjects,
             Captures = input.Captures.ToArray(),
             Packets = packets,
             Bytes = bytes,
@@ -181,25 +199,27 @@ public static class TopologyBuilder
     }
 
     /// <summary>
-    /// Sums for one edge, kept inline in the edge table: no allocation per edge or flow. Protocol names and MAC pairs are
-    /// few per edge, so a handful of inline slots hold them, with a list only for the rare edge that has more.
+    /// Sums for one edge, kept inline in the edge table with no references, so the garbage collector never scans the
+    /// table and no flow allocates. Protocols are small numbers into <see cref="EdgeExtras"/>; the rare edge with more
+    /// protocols or MAC pairs than fit inline keeps the rest there.
     /// </summary>
     private struct EdgeAccumulator
     {
-        private const int InlineProtocols = 4;
+        private const int InlineProtocols = 8;
         public long Packets;
         public long Bytes;
         private long _firstNs, _lastNs;
-        private string? _protocol0, _protocol1, _protocol2, _protocol3;
-        private List<string>? _moreProtocols;
+        /// <summary>Up to eight protocol numbers, one per byte, 0 marking an empty slot.</summary>
+        private ulong _protocols;
         private ulong _sourceMac0, _destinationMac0, _sourceMac1, _destinationMac1;
         private byte _macPairs;
-        private List<(ulong, ulong)>? _moreMacPairs;
+        /// <summary>1 + the index of this edge's overflow in <see cref="EdgeExtras"/>, or 0.</summary>
+        private int _overflow;
 
         public readonly long FirstNs => _firstNs;
         public readonly long LastNs => _lastNs;
 
-        public void Add(in FlowKey key, in FlowCounters counters, bool rememberMacs)
+        public void Add(in FlowKey key, in FlowCounters counters, bool rememberMacs, EdgeExtras extras)
         {
             if (Packets == 0)
             {
@@ -214,33 +234,32 @@ public static class TopologyBuilder
             Packets += counters.Packets;
             Bytes += counters.Bytes;
             var (primary, application) = ProtocolsOf(key);
-            AddProtocol(primary);
+            AddProtocol(extras.Number(primary), extras);
             if (application is not null)
-                AddProtocol(application);
+                AddProtocol(extras.Number(application), extras);
             if (rememberMacs && key.HasMacs)
-                AddMacPair(key.SourceMac, key.DestinationMac);
+                AddMacPair(key.SourceMac, key.DestinationMac, extras);
         }
 
-        private void AddProtocol(string name)
+        private void AddProtocol(byte number, EdgeExtras extras)
         {
-            // Names come from fixed tables, so the same name is usually the same instance: compare references first.
-            if (ReferenceEquals(name, _protocol0) || ReferenceEquals(name, _protocol1) || ReferenceEquals(name, _protocol2) || ReferenceEquals(name, _protocol3))
-                return;
-            if (name == _protocol0 || name == _protocol1 || name == _protocol2 || name == _protocol3)
-                return;
-            if (_protocol0 is null)
-                _protocol0 = name;
-            else if (_protocol1 is null)
-                _protocol1 = name;
-            else if (_protocol2 is null)
-                _protocol2 = name;
-            else if (_protocol3 is null)
-                _protocol3 = name;
-            else if (!(_moreProtocols ??= []).Contains(name))
-                _moreProtocols.Add(name);
+            for (int slot = 0; slot < InlineProtocols; slot++)
+            {
+                byte held = (byte)(_protocols >> (8 * slot));
+                if (held == number)
+                    return;
+                if (held == 0)
+                {
+                    _protocols |= (ulong)number << (8 * slot);
+                    return;
+                }
+            }
+            var more = extras.Overflow(ref _overflow).Protocols;
+            if (!more.Contains(number))
+                more.Add(number);
         }
 
-        private void AddMacPair(ulong source, ulong destination)
+        private void AddMacPair(ulong source, ulong destination, EdgeExtras extras)
         {
             if ((_macPairs > 0 && _sourceMac0 == source && _destinationMac0 == destination)
                 || (_macPairs > 1 && _sourceMac1 == source && _destinationMac1 == destination))
@@ -254,41 +273,92 @@ public static class TopologyBuilder
                     (_sourceMac1, _destinationMac1, _macPairs) = (source, destination, 2);
                     return;
                 default:
-                    _moreMacPairs ??= [];
-                    if (_moreMacPairs.Count < MaxMacsPerNode && !_moreMacPairs.Contains((source, destination)))
-                        _moreMacPairs.Add((source, destination));
+                    var more = extras.Overflow(ref _overflow).MacPairs;
+                    if (more.Count < MaxMacsPerNode && !more.Contains((source, destination)))
+                        more.Add((source, destination));
                     return;
             }
         }
 
-        public readonly string[] Protocols()
+        public readonly string[] Protocols(EdgeExtras extras)
         {
-            int inline = _protocol0 is null ? 0 : _protocol1 is null ? 1 : _protocol2 is null ? 2 : _protocol3 is null ? 3 : InlineProtocols;
-            var names = new string[inline + (_moreProtocols?.Count ?? 0)];
-            if (inline > 0)
-                names[0] = _protocol0!;
-            if (inline > 1)
-                names[1] = _protocol1!;
-            if (inline > 2)
-                names[2] = _protocol2!;
-            if (inline > 3)
-                names[3] = _protocol3!;
-            _moreProtocols?.CopyTo(names, inline);
+            int inline = 0;
+            while (inline < InlineProtocols && (byte)(_protocols >> (8 * inline)) != 0)
+                inline++;
+            var more = _overflow == 0 ? null : extras.OverflowAt(_overflow).Protocols;
+            var names = new string[inline + (more?.Count ?? 0)];
+            for (int slot = 0; slot < inline; slot++)
+                names[slot] = extras.Name((byte)(_protocols >> (8 * slot)));
+            for (int i = 0; i < (more?.Count ?? 0); i++)
+                names[inline + i] = extras.Name(more![i]);
             return names;
         }
 
-        public readonly IEnumerable<(ulong Source, ulong Destination)> MacPairs()
+        /// <summary>Replaces the contents of <paramref name="pairs"/> with this edge's MAC pairs.</summary>
+        public readonly void CopyMacPairs(EdgeExtras extras, List<(ulong Source, ulong Destination)> pairs)
         {
+            pairs.Clear();
             if (_macPairs > 0)
-                yield return (_sourceMac0, _destinationMac0);
+                pairs.Add((_sourceMac0, _destinationMac0));
             if (_macPairs > 1)
-                yield return (_sourceMac1, _destinationMac1);
-            if (_moreMacPairs is not null)
-            {
-                foreach (var pair in _moreMacPairs)
-                    yield return pair;
-            }
+                pairs.Add((_sourceMac1, _destinationMac1));
+            if (_overflow != 0)
+                pairs.AddRange(extras.OverflowAt(_overflow).MacPairs);
         }
+    }
+
+    /// <summary>What edges share or rarely need: protocol names by number, and per-edge overflow lists.</summary>
+    private sealed class EdgeExtras
+    {
+        private readonly Dictionary<string, byte> _numbers = new(StringComparer.Ordinal);
+        // Names come from fixed tables, so nearly every lookup finds the very same string instance: hash the reference.
+        private readonly Dictionary<string, byte> _byReference = new(ReferenceEqualityComparer.Instance);
+        private readonly List<string> _names = [""];
+        private readonly List<EdgeOverflow> _overflows = [];
+
+        /// <summary>The protocol's number; names come from fixed tables, so there are far fewer than 255 of them.</summary>
+        public byte Number(string name)
+        {
+            if (_byReference.TryGetValue(name, out var number))
+                return number;
+            if (_numbers.TryGetValue(name, out number))
+            {
+                _byReference[name] = number;
+                return number;
+            }
+            if (_names.Count > byte.MaxValue)
+                throw new InvalidOperationException("More than 255 protocol names in one topology.");
+            number = (byte)_names.Count;
+            _names.Add(name);
+            _numbers[name] = number;
+            _byReference[name] = number;
+            return number;
+        }
+
+        public string Name(byte number) => _names[number];
+
+        public EdgeOverflow Overflow(ref int slot)
+        {
+            if (slot == 0)
+            {
+                _overflows.Add(new EdgeOverflow());
+                slot = _overflows.Count;
+            }
+            return _overflows[slot - 1];
+        }
+
+        public EdgeOverflow OverflowAt(int slot) => _overflows[slot - 1];
+    }
+
+    private sealed class EdgeOverflow
+    {
+        public List<byte> Protocols { get; } = [];
+        public List<(ulong Source, ulong Destination)> MacPairs { get; } = [];
+    }
+
+    private sealed class ByNodes(ChunkedHashTable<EdgeKey, EdgeAccumulator> edges) : IComparer<int>
+    {
+        public int Compare(int x, int y) => edges.KeyAt(x).CompareTo(edges.KeyAt(y));
     }
 
     private sealed class NodeAccumulator(string id)
@@ -343,8 +413,18 @@ public static class TopologyBuilder
 }
 
 /// <summary>A node of one layer in numbers: a MAC, an IP, or an IP and port. Formatted once per node, not per flow.</summary>
-internal readonly record struct NodeKey(byte Layer, byte IpVersion, ulong High, ulong Low, ushort Port)
+internal readonly record struct NodeKey(byte Layer, byte IpVersion, ulong High, ulong Low, ushort Port) : IComparable<NodeKey>
 {
+    public int CompareTo(NodeKey other)
+    {
+        int order = IpVersion.CompareTo(other.IpVersion);
+        if (order == 0)
+            order = High.CompareTo(other.High);
+        if (order == 0)
+            order = Low.CompareTo(other.Low);
+        return order != 0 ? order : Port.CompareTo(other.Port);
+    }
+
     // Hand-written: the generated record members go through EqualityComparer for each field, on the hottest path of a build.
     public bool Equals(NodeKey other) => Low == other.Low && High == other.High && Port == other.Port && IpVersion == other.IpVersion && Layer == other.Layer;
 
@@ -385,8 +465,14 @@ internal readonly record struct NodeKey(byte Layer, byte IpVersion, ulong High, 
 }
 
 /// <summary>An ordered pair of nodes: one directed edge.</summary>
-internal readonly struct EdgeKey(NodeKey source, NodeKey destination) : IEquatable<EdgeKey>
+internal readonly struct EdgeKey(NodeKey source, NodeKey destination) : IEquatable<EdgeKey>, IComparable<EdgeKey>
 {
+    public int CompareTo(EdgeKey other)
+    {
+        int order = Source.CompareTo(other.Source);
+        return order != 0 ? order : Destination.CompareTo(other.Destination);
+    }
+
     public NodeKey Source { get; } = source;
     public NodeKey Destination { get; } = destination;
 
