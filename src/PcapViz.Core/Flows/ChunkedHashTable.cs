@@ -5,12 +5,13 @@ namespace PcapViz.Core.Flows;
 
 /// <summary>
 /// A hash table for millions of struct entries: an open-addressing index over entries stored in fixed-size chunks.
-/// Growing rehashes only the index; entries never move (refs to them stay valid), and no chunk is large enough for the
-/// large-object heap, so tables of millions of flows or edges cost neither a burst of copying nor a doubled peak.
+/// Growing rehashes only the index; entries never move (refs to them stay valid). Chunks hold no references and live
+/// on the pinned-object heap, so the garbage collector neither scans nor copies them from generation to generation:
+/// tables of millions of flows or edges cost no burst of copying and no doubled peak.
 /// </summary>
 internal sealed class ChunkedHashTable<TKey, TValue>
-    where TKey : struct, IEquatable<TKey>
-    where TValue : struct
+    where TKey : unmanaged, IEquatable<TKey>
+    where TValue : unmanaged
 {
     /// <summary>A key beside its value, so a lookup and its update touch one place in memory.</summary>
     private struct Entry
@@ -29,8 +30,8 @@ internal sealed class ChunkedHashTable<TKey, TValue>
 
     public ChunkedHashTable(int capacity)
     {
-        // As many entries per chunk as stay under the large-object threshold of 85,000 bytes.
-        _chunkBits = BitOperations.Log2((uint)(80_000 / Math.Max(1, Unsafe.SizeOf<Entry>())));
+        // About half a megabyte per chunk: few allocations, little unused space in the last one.
+        _chunkBits = BitOperations.Log2((uint)(512 * 1024 / Math.Max(1, Unsafe.SizeOf<Entry>())));
         _chunkMask = (1 << _chunkBits) - 1;
         int bits = Math.Max(4, BitOperations.Log2((uint)Math.Max(1, capacity - 1)) + 2);
         _slots = new ulong[1 << bits];
@@ -87,7 +88,7 @@ internal sealed class ChunkedHashTable<TKey, TValue>
         if (chunk == _chunks.Length)
         {
             Array.Resize(ref _chunks, chunk + 1);
-            _chunks[chunk] = new Entry[1 << _chunkBits];
+            _chunks[chunk] = GC.AllocateArray<Entry>(1 << _chunkBits, pinned: true);
         }
         ref var entry = ref _chunks[chunk][index & _chunkMask];
         entry.Key = key;
