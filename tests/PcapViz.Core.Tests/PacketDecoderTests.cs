@@ -754,4 +754,13 @@ public sealed class PacketDotNetDecoderTests
             }
         }
     }
+
+    [Fact]
+    public void Wlan_frames_without_an_EtherType_are_named_for_what_they_are()
+    {
+        Assert.Equal("802.11-MGMT", EtherType.Name(PacketDecoder.Ieee80211Management));
+        Assert.Equal("802.11-CTRL", EtherType.Name(PacketDecoder.Ieee80211Control));
+        Assert.Equal("802.11-DATA", EtherType.Name(PacketDecoder.Ieee80211ProtectedData));
+        Assert.Equal("STP", EtherType.Name(EtherType.LlcStp));
+    }
 }

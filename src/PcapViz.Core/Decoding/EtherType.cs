@@ -22,6 +22,10 @@ public static class EtherType
     /// which no real EtherType uses: the DSAP, or <see cref="SnapVendor"/> for SNAP with a vendor OUI.
     /// </summary>
     public const ushort SnapVendor = 0x05FF;
+    /// <summary>802.11 frames that carry no EtherType: management, control, and data that is encrypted or empty.</summary>
+    public const ushort Ieee80211Management = 0x05FE;
+    public const ushort Ieee80211Control = 0x05FD;
+    public const ushort Ieee80211ProtectedData = 0x05FC;
     public const ushort LlcStp = 0x0042;
 
     public static string Name(ushort etherType) => etherType switch
@@ -45,6 +49,9 @@ public static class EtherType
         0x0842 => "WoL",
         LlcStp => "STP",
         SnapVendor => "SNAP",
+        Ieee80211Management => "802.11-MGMT",
+        Ieee80211Control => "802.11-CTRL",
+        Ieee80211ProtectedData => "802.11-DATA",
         0x00E0 => "IPX",
         0x00F0 => "NetBIOS",
         0x00FE => "ISIS",

@@ -9,9 +9,9 @@ namespace PcapViz.Core.Decoding;
 /// </summary>
 public static class PacketDecoder
 {
-    public const ushort Ieee80211Management = 0x05FE;
-    public const ushort Ieee80211Control = 0x05FD;
-    public const ushort Ieee80211ProtectedData = 0x05FC;
+    public const ushort Ieee80211Management = EtherType.Ieee80211Management;
+    public const ushort Ieee80211Control = EtherType.Ieee80211Control;
+    public const ushort Ieee80211ProtectedData = EtherType.Ieee80211ProtectedData;
 
     private const int MaxNesting = 8;
 
