@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace PcapViz.Core.Flows;
 
@@ -23,7 +24,11 @@ internal sealed class ChunkedHashTable<TKey, TValue>
     private readonly int _chunkBits;
     private readonly int _chunkMask;
     private Entry[][] _chunks = [];
-    /// <summary>Per slot: the key's hash in the high half, entry index + 1 in the low half (0: empty). At most half full.</summary>
+    /// <summary>
+    /// Per slot: the key's hash in the high half, entry index + 1 in the low half (0: empty). At most three quarters
+    /// full: eight slots share a cache line and the hash tags spare most entry reads, so probing stays cheap, and the
+    /// index costs 11 to 21 bytes per entry instead of 16 to 32.
+    /// </summary>
     private ulong[] _slots;
     private int _slotShift;
     private int _count;
@@ -34,7 +39,7 @@ internal sealed class ChunkedHashTable<TKey, TValue>
         _chunkBits = BitOperations.Log2((uint)(512 * 1024 / Math.Max(1, Unsafe.SizeOf<Entry>())));
         _chunkMask = (1 << _chunkBits) - 1;
         int bits = Math.Max(4, BitOperations.Log2((uint)Math.Max(1, capacity - 1)) + 2);
-        _slots = new ulong[1 << bits];
+        _slots = PrefaultedArray.Allocate<ulong>(1 << bits);
         _slotShift = 32 - bits;
     }
 
@@ -49,9 +54,42 @@ internal sealed class ChunkedHashTable<TKey, TValue>
     private int SlotOf(int hash) => (int)(((uint)hash * 0x9E3779B9u) >> _slotShift);
 
     /// <summary>The value of <paramref name="key"/>, added as default when the key is new.</summary>
-    public ref TValue GetOrAdd(in TKey key, out bool added)
+    public ref TValue GetOrAdd(in TKey key, out bool added) => ref GetOrAdd(key, key.GetHashCode(), out added);
+
+    /// <summary>As <see cref="GetOrAdd(in TKey, out bool)"/>, with the key's hash code computed beforehand (on another thread, say).</summary>
+    public ref TValue GetOrAdd(in TKey key, int hash, out bool added) => ref ValueAt(GetOrAddIndex(key, hash, out added));
+
+    /// <summary>
+    /// Asks the processor to start loading the index slot of <paramref name="hash"/>: a lookup a few keys later then
+    /// finds it in cache. Lookups in a table of millions of entries are cache misses, and a loop that knows its next
+    /// keys can overlap them instead of waiting for each in turn.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void PrefetchSlot(int hash)
     {
-        int hash = key.GetHashCode();
+        if (Sse.IsSupported)
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[SlotOf(hash)]));
+    }
+
+    /// <summary>
+    /// Asks the processor to start loading the entry that the slot of <paramref name="hash"/> points at, if any: the
+    /// second step after <see cref="PrefetchSlot"/>, once the slot itself has had time to arrive.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void PrefetchEntry(int hash)
+    {
+        if (!Sse.IsSupported)
+            return;
+        ulong occupant = _slots[SlotOf(hash)];
+        if (occupant == 0)
+            return;
+        int index = (int)(uint)occupant - 1;
+        Sse.Prefetch0(Unsafe.AsPointer(ref _chunks[index >> _chunkBits][index & _chunkMask]));
+    }
+
+    /// <summary>The index of <paramref name="key"/>'s entry, added with a default value when the key is new.</summary>
+    public int GetOrAddIndex(in TKey key, int hash, out bool added)
+    {
         ulong tag = (ulong)(uint)hash << 32;
         int mask = _slots.Length - 1;
         int slot = SlotOf(hash);
@@ -63,22 +101,21 @@ internal sealed class ChunkedHashTable<TKey, TValue>
             if ((occupant & 0xFFFF_FFFF_0000_0000UL) == tag)
             {
                 int index = (int)(uint)occupant - 1;
-                ref var entry = ref _chunks[index >> _chunkBits][index & _chunkMask];
-                if (entry.Key.Equals(key))
+                if (_chunks[index >> _chunkBits][index & _chunkMask].Key.Equals(key))
                 {
                     added = false;
-                    return ref entry.Value;
+                    return index;
                 }
             }
             slot = (slot + 1) & mask;
         }
         added = true;
-        return ref Add(key, hash, slot);
+        return Add(key, hash, slot);
     }
 
-    private ref TValue Add(in TKey key, int hash, int slot)
+    private int Add(in TKey key, int hash, int slot)
     {
-        if ((_count + 1) * 2 > _slots.Length)
+        if ((long)(_count + 1) * 4 > (long)_slots.Length * 3)
         {
             Grow();
             slot = FreeSlot(hash);
@@ -88,13 +125,12 @@ internal sealed class ChunkedHashTable<TKey, TValue>
         if (chunk == _chunks.Length)
         {
             Array.Resize(ref _chunks, chunk + 1);
-            _chunks[chunk] = GC.AllocateArray<Entry>(1 << _chunkBits, pinned: true);
+            _chunks[chunk] = PrefaultedArray.Allocate<Entry>(1 << _chunkBits);
         }
-        ref var entry = ref _chunks[chunk][index & _chunkMask];
-        entry.Key = key;
+        _chunks[chunk][index & _chunkMask].Key = key;
         _slots[slot] = ((ulong)(uint)hash << 32) | (uint)(index + 1);
         _count++;
-        return ref entry.Value;
+        return index;
     }
 
     private int FreeSlot(int hash)
@@ -109,7 +145,7 @@ internal sealed class ChunkedHashTable<TKey, TValue>
     private void Grow()
     {
         var old = _slots;
-        _slots = new ulong[old.Length * 2];
+        _slots = PrefaultedArray.Allocate<ulong>(old.Length * 2);
         _slotShift--;
         foreach (var occupant in old)
         {
