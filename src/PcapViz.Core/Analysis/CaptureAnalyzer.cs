@@ -8,17 +8,44 @@ namespace PcapViz.Core.Analysis;
 
 public readonly record struct CaptureProgress(string Path, long FileBytesRead, long FileLength, long Packets);
 
-/// <summary>Reads a capture once and sums it into flows.</summary>
+/// <summary>
+/// Reads a capture once and sums it into flows. The calling thread reads and decodes; a second thread counts flows
+/// (see <see cref="BatchPipeline{T}"/>): on a capture of many flows the flow table's cache misses take most of the
+/// time, and on two cores they overlap with reading and decoding.
+/// </summary>
+/// <remarks>
+/// Every capture of more than one batch of packets gets its second thread, even when several files are read at once
+/// and the cores are already busy: measured with two and three 5-million-packet files on two cores, the pipelined
+/// reads took the same wall and processor time as reads on one thread each, so there is nothing to gain from
+/// rationing the threads.
+/// </remarks>
 public static class CaptureAnalyzer
 {
     private const int CheckEveryPackets = 8192;
     private static readonly long ProgressIntervalTicks = Stopwatch.Frequency / 4;
 
+    /// <summary>
+    /// Packets per hand-over (88 bytes each), with eight batches (11.5 MB) in the ring. Measured on two cores, batches
+    /// of 1,024 or 4,096 gained little or nothing on a capture of few flows, likely because a refilled batch was still
+    /// in the other core's cache; 16,384 gained there too. A capture smaller than one batch is counted in one go on the
+    /// calling thread, at a cost measured at some 10 µs for 10 packets and 6% for 7,000.
+    /// </summary>
+    internal const int FlowBatchLength = 16384;
+
+    private const int FlowBatchesInFlight = 8;
 
     public static PcapCapture Analyze(string path, IProgress<CaptureProgress>? progress = null, CancellationToken cancellation = default)
     {
         using var reader = CaptureReader.Open(path);
+        return Analyze(reader, progress, cancellation, FlowBatchLength);
+    }
+
+    /// <param name="batchLength">Packets per hand-over to the flow-counting thread; tests pass a few, to cross threads often.</param>
+    internal static PcapCapture Analyze(CaptureReader reader, IProgress<CaptureProgress>? progress, CancellationToken cancellation, int batchLength)
+    {
+        string path = reader.Path;
         var flows = new FlowTable();
+        using var flowCounting = new BatchPipeline<FlowPacket>(batch => Count(flows, batch), batchLength, FlowBatchesInFlight, cancellation);
         var names = new HostNameCollector();
         var unsupported = new HashSet<int>();
         var warningList = new List<string>();
@@ -59,8 +86,13 @@ public static class CaptureAnalyzer
                     malformed++;
                 if ((decoded.Flags & (PacketFlags.HasMacs | PacketFlags.HasIp)) != 0 || decoded.Status == DecodeStatus.Decoded)
                 {
-                    var key = FlowKey.From(decoded);
-                    flows.GetOrAdd(key).Add(raw.TimestampNs, raw.OriginalLength, decoded.PayloadLength, decoded.TcpFlags);
+                    ref var packet = ref flowCounting.Next();
+                    packet.Key = FlowKey.From(decoded);
+                    packet.Hash = packet.Key.GetHashCode();
+                    packet.TimestampNs = raw.TimestampNs;
+                    packet.WireLength = raw.OriginalLength;
+                    packet.PayloadLength = decoded.PayloadLength;
+                    packet.TcpFlags = decoded.TcpFlags;
                 }
                 names.Observe(raw.Data, decoded);
             }
@@ -75,6 +107,7 @@ public static class CaptureAnalyzer
                 }
             }
         }
+        flowCounting.Complete();
         cancellation.ThrowIfCancellationRequested();
         progress?.Report(new CaptureProgress(path, reader.FileBytesRead, reader.FileLength, packets));
         if (first == long.MaxValue)
@@ -84,5 +117,22 @@ public static class CaptureAnalyzer
         {
             Warnings = warningList.ToArray(),
         };
+    }
+
+    private static void Count(FlowTable flows, ReadOnlySpan<FlowPacket> batch)
+    {
+        foreach (ref readonly var packet in batch)
+            flows.GetOrAdd(packet.Key, packet.Hash).Add(packet.TimestampNs, packet.WireLength, packet.PayloadLength, packet.TcpFlags);
+    }
+
+    /// <summary>What flow counting needs of a packet, copied out: the reader reuses its buffer for the next one.</summary>
+    private struct FlowPacket
+    {
+        public FlowKey Key;
+        public long TimestampNs;
+        public int Hash;
+        public int WireLength;
+        public int PayloadLength;
+        public byte TcpFlags;
     }
 }

@@ -6,6 +6,8 @@ public sealed record ImportResult(string Path, PcapCapture? Capture, Exception? 
 /// <summary>
 /// Reads several captures at once (one per core) while handing results back in the order they were asked for,
 /// so a caller on a single thread (a PowerShell pipeline) can write each as soon as it and those before it are done.
+/// Each file also counts its flows on a thread of its own (see <see cref="CaptureAnalyzer"/>), which measured no
+/// slower than one thread per file when every core is already reading one.
 /// </summary>
 public sealed class CaptureImportQueue : IDisposable
 {

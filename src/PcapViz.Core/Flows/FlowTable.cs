@@ -26,6 +26,9 @@ public sealed class FlowTable
     /// <summary>The counters of <paramref name="key"/>, added zeroed when the flow is new.</summary>
     public ref FlowCounters GetOrAdd(in FlowKey key) => ref _flows.GetOrAdd(key, out _);
 
+    /// <summary>As <see cref="GetOrAdd(in FlowKey)"/>, with <paramref name="hash"/> (the key's hash code) computed on another thread.</summary>
+    public ref FlowCounters GetOrAdd(in FlowKey key, int hash) => ref _flows.GetOrAdd(key, hash, out _);
+
     public bool TryGet(in FlowKey key, out FlowCounters counters)
     {
         int index = _flows.IndexOf(key);
