@@ -23,20 +23,60 @@ public static class WellKnownPorts
         [4789] = "VXLAN", [5353] = "mDNS", [5355] = "LLMNR", [5060] = "SIP", [8612] = "BJNP", [17500] = "Dropbox-LAN-Sync", [51820] = "WireGuard",
     };
 
-    /// <summary>The service behind the lower-numbered well-known port of a conversation, or null.</summary>
-    public static string? Guess(byte protocol, int sourcePort, int destinationPort)
+    /// <summary>Every service name above, numbered from 1, so hot loops over millions of flows index arrays instead of hashing.</summary>
+    private static readonly string[] ApplicationNames;
+    private static readonly byte[] TcpApplications = new byte[65536];
+    private static readonly byte[] UdpApplications = new byte[65536];
+
+    static WellKnownPorts()
     {
-        var table = protocol switch
+        var names = new List<string> { "" };
+        foreach (var (table, index) in new[] { (Tcp, TcpApplications), (Udp, UdpApplications) })
         {
-            6 => Tcp,
-            17 => Udp,
+            foreach (var (port, name) in table)
+            {
+                int number = names.IndexOf(name);
+                if (number < 0)
+                {
+                    number = names.Count;
+                    names.Add(name);
+                }
+                index[port] = checked((byte)number);
+            }
+        }
+        ApplicationNames = names.ToArray();
+    }
+
+    /// <summary>How many service names <see cref="Application"/> can return (numbers 1 to this).</summary>
+    public static int ApplicationCount => ApplicationNames.Length - 1;
+
+    /// <summary>
+    /// The number of the service behind the conversation's well-known port, the destination's first, or 0: the same
+    /// answer as <see cref="Guess"/>, without a string.
+    /// </summary>
+    public static int Application(byte protocol, ushort sourcePort, ushort destinationPort)
+    {
+        var index = protocol switch
+        {
+            6 => TcpApplications,
+            17 => UdpApplications,
             _ => null,
         };
-        if (table is null)
+        if (index is null)
+            return 0;
+        int number = index[destinationPort];
+        return number != 0 ? number : index[sourcePort];
+    }
+
+    public static string ApplicationName(int number) => ApplicationNames[number];
+
+    /// <summary>The service behind the conversation's well-known port, the destination's first, or null.</summary>
+    public static string? Guess(byte protocol, int sourcePort, int destinationPort)
+    {
+        if ((uint)sourcePort > ushort.MaxValue || (uint)destinationPort > ushort.MaxValue)
             return null;
-        if (table.TryGetValue(destinationPort, out var name))
-            return name;
-        return table.TryGetValue(sourcePort, out name) ? name : null;
+        int number = Application(protocol, (ushort)sourcePort, (ushort)destinationPort);
+        return number == 0 ? null : ApplicationNames[number];
     }
 
     public static string ProtocolName(byte protocol) => protocol switch

@@ -25,8 +25,14 @@ public sealed class PcapEdge : IComparable<PcapEdge>
     public long Packets { get; init; }
     /// <summary>Sum of wire lengths.</summary>
     public long Bytes { get; init; }
-    public DateTimeOffset FirstSeen { get; init; }
-    public DateTimeOffset LastSeen { get; init; }
+    // Kept as UTC ticks: a large layer-4 graph has millions of edges, and a DateTimeOffset takes twice the room.
+    private readonly long _firstSeenUtcTicks;
+    private readonly long _lastSeenUtcTicks;
+
+    /// <summary>In UTC, as every capture timestamp is.</summary>
+    public DateTimeOffset FirstSeen { get => new(_firstSeenUtcTicks, TimeSpan.Zero); init => _firstSeenUtcTicks = value.UtcTicks; }
+    public DateTimeOffset LastSeen { get => new(_lastSeenUtcTicks, TimeSpan.Zero); init => _lastSeenUtcTicks = value.UtcTicks; }
+    /// <summary>Edges with the same protocols share one array: read it, do not change it.</summary>
     public required string[] Protocols { get; init; }
 
     /// <summary>Heaviest first, so Sort-Object and [Array]::Sort agree with how the cmdlets order edges.</summary>
@@ -42,7 +48,10 @@ public sealed class PcapNode
     /// <summary>The IP address (layers 3 and 4) or MAC address (layer 2).</summary>
     public required string Address { get; init; }
     public int? Port { get; init; }
-    /// <summary>At layer 3 and 4, the link addresses seen for this IP (a router's for remote hosts).</summary>
+    /// <summary>
+    /// At layer 3 and 4, the link addresses seen for this IP (a router's for remote hosts). Nodes with the same single
+    /// address share one array: read it, do not change it.
+    /// </summary>
     public required string[] Mac { get; init; }
     /// <summary>Private, loopback, link-local, multicast or broadcast.</summary>
     public bool IsInternal { get; init; }

@@ -9,127 +9,156 @@ namespace PcapViz.Core.Topology;
 public static class TopologyBuilder
 {
     private const int MaxMacsPerNode = 8;
+    /// <summary>Flows named ahead of being added; divides 65,536, where cancellation is checked.</summary>
+    private const int LookAhead = 16;
+
+    private readonly record struct PendingFlow(int Flow, NodePair Pair, int Hash);
 
     public static PcapTopology Build(TopologyInput input, TopologyOptions options, CancellationToken cancellation = default)
     {
         if (options.Layer is < 2 or > 4)
             throw new ArgumentOutOfRangeException(nameof(options), options.Layer, "The layer must be 2, 3 or 4.");
         var filter = new FlowFilter(options);
-        var edges = new ChunkedHashTable<EdgeKey, EdgeAccumulator>(1024);
-        var extras = new EdgeExtras();
-        long visited = 0;
+        var sums = new GraphSums(options.Layer);
+        Span<PendingFlow> pending = stackalloc PendingFlow[LookAhead];
         foreach (var table in input.Tables)
         {
-            for (int i = 0; i < table.Count; i++)
+            for (int start = 0; start < table.Count; start += LookAhead)
             {
-                if (++visited % 65536 == 0)
+                if (start % 65536 == 0)
                     cancellation.ThrowIfCancellationRequested();
-                ref readonly var key = ref table.KeyAt(i);
-                ref readonly var counters = ref table.CountersAt(i);
-                if (!NodeKey.TryEndpoints(key, options.Layer, out var source, out var destination) || !filter.Keeps(key, counters))
-                    continue;
-                edges.GetOrAdd(new EdgeKey(source, destination), out _).Add(key, counters, options.Layer > 2, extras);
+                // Edge lookups in a table of a million edges are cache misses: name a run of edges first, ask for their
+                // slots, then their entries, and only then add, so the misses of the run overlap.
+                int end = Math.Min(start + LookAhead, table.Count), count = 0;
+                for (int i = start; i < end; i++)
+                {
+                    ref readonly var key = ref table.KeyAt(i);
+                    if (!NodeKey.TryEndpoints(key, options.Layer, out var source, out var destination) || !filter.Keeps(key, table.CountersAt(i)))
+                        continue;
+                    var pair = sums.Pair(source, destination);
+                    int hash = pair.GetHashCode();
+                    sums.Edges.PrefetchSlot(hash);
+                    pending[count++] = new PendingFlow(i, pair, hash);
+                }
+                for (int p = 0; p < count; p++)
+                    sums.Edges.PrefetchEntry(pending[p].Hash);
+                for (int p = 0; p < count; p++)
+                    sums.Add(table.KeyAt(pending[p].Flow), table.CountersAt(pending[p].Flow), pending[p].Pair, pending[p].Hash);
             }
-        }
-        return Assemble(input, options, edges, extras, cancellation);
-    }
-
-    private static PcapTopology Assemble(TopologyInput input, TopologyOptions options, ChunkedHashTable<EdgeKey, EdgeAccumulator> edges,
-        EdgeExtras extras, CancellationToken cancellation)
-    {
-        var macs = new Dictionary<NodeKey, HashSet<ulong>>();
-        void Remember(NodeKey node, ulong mac)
-        {
-            if (!macs.TryGetValue(node, out var set))
-                macs[node] = set = [];
-            if (set.Count < MaxMacsPerNode)
-                set.Add(mac);
-        }
-        var nodes = new Dictionary<NodeKey, NodeAccumulator>();
-        NodeAccumulator Node(NodeKey key)
-        {
-            if (!nodes.TryGetValue(key, out var node))
-                nodes[key] = node = new NodeAccumulator(key.Format());
-            return node;
-        }
-        // Heaviest first; ties by the nodes' numbers, so the order depends neither on input order nor on strings.
-        var order = new int[edges.Count];
-        var lighter = new long[edges.Count];
-        for (int e = 0; e < order.Length; e++)
-        {
-            order[e] = e;
-            lighter[e] = -edges.ValueAt(e).Bytes;
-        }
-        // A primitive sort by bytes does most of the work; only runs of equal bytes need the node comparison.
-        Array.Sort(lighter, order);
-        var byNodes = new ByNodes(edges);
-        for (int start = 0, end; start < order.Length; start = end)
-        {
-            for (end = start + 1; end < order.Length && lighter[end] == lighter[start]; end++)
-            {
-            }
-            if (end - start > 1)
-                Array.Sort(order, start, end - start, byNodes);
         }
         cancellation.ThrowIfCancellationRequested();
-        var edgeObjects = new PcapEdge[edges.Count];
-        var macPairs = new List<(ulong Source, ulong Destination)>();
+        return Assemble(input, options, sums, cancellation);
+    }
+
+    private static PcapTopology Assemble(TopologyInput input, TopologyOptions options, GraphSums sums, CancellationToken cancellation)
+    {
+        var nodes = sums.Nodes;
+        var edges = sums.Edges;
         long packets = 0, bytes = 0;
-        for (int position = 0; position < order.Length; position++)
+        for (int e = 0; e < edges.Count; e++)
         {
-            int e = order[position];
             var pair = edges.KeyAt(e);
             ref readonly var edge = ref edges.ValueAt(e);
-            var from = Node(pair.Source);
-            var to = Node(pair.Destination);
+            ref var from = ref nodes.ValueAt(pair.Source);
             from.OutDegree++;
             from.PacketsSent += edge.Packets;
             from.BytesSent += edge.Bytes;
+            ref var to = ref nodes.ValueAt(pair.Destination);
             to.InDegree++;
             to.PacketsReceived += edge.Packets;
             to.BytesReceived += edge.Bytes;
             packets += edge.Packets;
             bytes += edge.Bytes;
-            edge.CopyMacPairs(extras, macPairs);
-            foreach (var (sourceMac, destinationMac) in macPairs)
+        }
+
+        // Ranks in address order break ties everywhere, so no order depends on the input's order or on strings.
+        // Sorted by address, a host's layer-4 endpoints are neighbours: what its address says is worked out once.
+        var byAddress = new NodeKey[nodes.Count];
+        var nodeAtRank = new int[nodes.Count];
+        for (int n = 0; n < byAddress.Length; n++)
+        {
+            byAddress[n] = nodes.KeyAt(n);
+            nodeAtRank[n] = n;
+        }
+        Array.Sort(byAddress, nodeAtRank);
+        cancellation.ThrowIfCancellationRequested();
+        var rank = new int[nodes.Count];
+        var ids = new string[nodes.Count];
+        var nodeObjects = new PcapNode[nodes.Count];
+        var nodeOrder = new RankedByBytes[nodes.Count];
+        var macTexts = new MacTexts();
+        HostFacts? facts = null;
+        NodeKey factsHost = default;
+        for (int r = 0; r < byAddress.Length; r++)
+        {
+            int n = nodeAtRank[r];
+            rank[n] = r;
+            var key = byAddress[r];
+            var host = key with { Port = 0 };
+            if (facts is null || !host.Equals(factsHost))
             {
-                Remember(pair.Source, sourceMac);
-                Remember(pair.Destination, destinationMac);
+                facts = FactsOf(host, input, options);
+                factsHost = host;
             }
+            ref readonly var node = ref nodes.ValueAt(n);
+            ids[n] = key.Layer == 4 ? NodeIds.Endpoint(facts.Address, key.IpVersion, key.Port) : facts.Address;
+            nodeObjects[n] = Describe(key, ids[n], node, facts, key.Layer == 2 ? [ids[n]] : macTexts.Of(node, sums));
+            nodeOrder[n] = new RankedByBytes(node.BytesSent + node.BytesReceived, r, n);
+        }
+        cancellation.ThrowIfCancellationRequested();
+
+        var edgeOrder = new RankedByBytes[edges.Count];
+        for (int e = 0; e < edgeOrder.Length; e++)
+        {
+            var pair = edges.KeyAt(e);
+            edgeOrder[e] = new RankedByBytes(edges.ValueAt(e).Bytes, (long)rank[pair.Source] << 32 | (uint)rank[pair.Destination], e);
+        }
+        Array.Sort(edgeOrder);
+        cancellation.ThrowIfCancellationRequested();
+        var protocolLists = new ProtocolLists(sums);
+        var edgeObjects = new PcapEdge[edgeOrder.Length];
+        for (int position = 0; position < edgeOrder.Length; position++)
+        {
+            int e = edgeOrder[position].Index;
+            var pair = edges.KeyAt(e);
+            ref readonly var edge = ref edges.ValueAt(e);
             edgeObjects[position] = new PcapEdge
             {
-                Source = from.Id,
-                Destination = to.Id,
+                Source = ids[pair.Source],
+                Destination = ids[pair.Destination],
                 Packets = edge.Packets,
                 Bytes = edge.Bytes,
                 FirstSeen = Timestamps.FromUnixNanoseconds(edge.FirstNs),
                 LastSeen = Timestamps.FromUnixNanoseconds(edge.LastNs),
-                Protocols = edge.Protocols(extras),
+                Protocols = protocolLists.Of(edge),
             };
         }
         cancellation.ThrowIfCancellationRequested();
-        var facts = new Dictionary<NodeKey, HostFacts>();
-        var nodeObjects = new List<PcapNode>(nodes.Count);
-        foreach (var (key, node) in nodes)
-        {
-            var host = key with { Port = 0 };
-            if (!facts.TryGetValue(host, out var known))
-                facts[host] = known = FactsOf(host, input, options);
-            nodeObjects.Add(Describe(key, node, known, macs));
-        }
-        nodeObjects.Sort((a, b) => (b.BytesSent + b.BytesReceived) != (a.BytesSent + a.BytesReceived)
-            ? (b.BytesSent + b.BytesReceived).CompareTo(a.BytesSent + a.BytesReceived)
-            : string.CompareOrdinal(a.Id, b.Id));
+
+        Array.Sort(nodeOrder);
+        var sortedNodes = new PcapNode[nodeObjects.Length];
+        for (int position = 0; position < nodeOrder.Length; position++)
+            sortedNodes[position] = nodeObjects[nodeOrder[position].Index];
         return new PcapTopology
         {
             Layer = options.Layer,
-            Nodes = nodeObjects.ToArray(),
+            Nodes = sortedNodes,
             Edges = edgeObjects,
             Captures = input.Captures.ToArray(),
             Packets = packets,
             Bytes = bytes,
-            Attributions = options.Geo is { } geo && nodeObjects.Any(n => n.Country is not null) ? geo.Attributions.ToArray() : [],
+            Attributions = options.Geo is { } geo && sortedNodes.Any(n => n.Country is not null) ? geo.Attributions.ToArray() : [],
         };
+    }
+
+    /// <summary>Heaviest first, then by rank (address order): a plain value sort, no comparer calls.</summary>
+    private readonly record struct RankedByBytes(long Bytes, long Rank, int Index) : IComparable<RankedByBytes>
+    {
+        public int CompareTo(RankedByBytes other)
+        {
+            int order = other.Bytes.CompareTo(Bytes);
+            return order != 0 ? order : Rank.CompareTo(other.Rank);
+        }
     }
 
     /// <summary>What a node's address says, whatever its port: looked up once per address, shared by its layer-4 endpoints.</summary>
@@ -157,16 +186,15 @@ public static class TopologyBuilder
         return new HostFacts(ip?.ToString() ?? NodeIds.Mac(key.Low), isInternal, geo, names.ToArray());
     }
 
-    private static PcapNode Describe(NodeKey key, NodeAccumulator node, HostFacts facts, Dictionary<NodeKey, HashSet<ulong>> macs)
+    private static PcapNode Describe(NodeKey key, string id, in NodeSums node, HostFacts facts, string[] macs)
     {
-        var seenMacs = macs.TryGetValue(key, out var set) ? set.Order().Select(NodeIds.Mac).ToArray() : [];
         var geo = facts.Geo;
         return new PcapNode
         {
-            Id = node.Id,
+            Id = id,
             Address = facts.Address,
             Port = key.Layer == 4 ? key.Port : null,
-            Mac = key.Layer == 2 ? [node.Id] : seenMacs,
+            Mac = macs,
             IsInternal = facts.IsInternal,
             Country = geo?.CountryCode,
             CountryName = geo?.CountryName,
@@ -199,177 +227,235 @@ public static class TopologyBuilder
     }
 
     /// <summary>
-    /// Sums for one edge, kept inline in the edge table with no references, so the garbage collector never scans the
-    /// table and no flow allocates. Protocols are small numbers into <see cref="EdgeExtras"/>; the rare edge with more
-    /// protocols or MAC pairs than fit inline keeps the rest there.
+    /// The graph while flows are summed: nodes and edges as plain values in tables with no references, so millions of
+    /// them cost the garbage collector nothing and no flow allocates. An edge is a pair of node numbers.
     /// </summary>
-    private struct EdgeAccumulator
+    private sealed class GraphSums(int layer)
     {
-        private const int InlineProtocols = 8;
-        public long Packets;
-        public long Bytes;
-        private long _firstNs, _lastNs;
-        /// <summary>Up to eight protocol numbers, one per byte, 0 marking an empty slot.</summary>
-        private ulong _protocols;
-        private ulong _sourceMac0, _destinationMac0, _sourceMac1, _destinationMac1;
-        private byte _macPairs;
-        /// <summary>1 + the index of this edge's overflow in <see cref="EdgeExtras"/>, or 0.</summary>
-        private int _overflow;
+        public ChunkedHashTable<NodeKey, NodeSums> Nodes { get; } = new(1024);
+        public ChunkedHashTable<NodePair, EdgeSums> Edges { get; } = new(1024);
+        public ProtocolNumbers Protocols { get; } = new();
+        /// <summary>Protocol numbers past the 64 an edge holds in its mask, for the rare graph with that many.</summary>
+        public List<List<int>> ProtocolOverflow { get; } = [];
+        /// <summary>Link addresses past the two a node holds inline (a host behind several routers, say).</summary>
+        public List<HashSet<ulong>> MacOverflow { get; } = [];
+        private readonly bool _rememberMacs = layer > 2;
 
-        public readonly long FirstNs => _firstNs;
-        public readonly long LastNs => _lastNs;
+        public NodePair Pair(in NodeKey source, in NodeKey destination) => new(NodeIndex(source), NodeIndex(destination));
 
-        public void Add(in FlowKey key, in FlowCounters counters, bool rememberMacs, EdgeExtras extras)
+        public void Add(in FlowKey key, in FlowCounters counters, NodePair pair, int hash)
         {
-            if (Packets == 0)
+            ref var edge = ref Edges.GetOrAdd(pair, hash, out _);
+            edge.Add(counters);
+            AddProtocol(ref edge, Protocols.Primary(key));
+            int application = Protocols.Application(key);
+            if (application != 0)
+                AddProtocol(ref edge, application);
+            if (_rememberMacs && key.HasMacs)
             {
-                _firstNs = counters.FirstNs;
-                _lastNs = counters.LastNs;
+                AddMac(ref Nodes.ValueAt(pair.Source), key.SourceMac);
+                AddMac(ref Nodes.ValueAt(pair.Destination), key.DestinationMac);
             }
-            else
-            {
-                _firstNs = Math.Min(_firstNs, counters.FirstNs);
-                _lastNs = Math.Max(_lastNs, counters.LastNs);
-            }
-            Packets += counters.Packets;
-            Bytes += counters.Bytes;
-            var (primary, application) = ProtocolsOf(key);
-            AddProtocol(extras.Number(primary), extras);
-            if (application is not null)
-                AddProtocol(extras.Number(application), extras);
-            if (rememberMacs && key.HasMacs)
-                AddMacPair(key.SourceMac, key.DestinationMac, extras);
         }
 
-        private void AddProtocol(byte number, EdgeExtras extras)
+        private int NodeIndex(in NodeKey node) => Nodes.GetOrAddIndex(node, node.GetHashCode(), out _);
+
+        private void AddProtocol(ref EdgeSums edge, int number)
         {
-            for (int slot = 0; slot < InlineProtocols; slot++)
+            if (number < 64)
             {
-                byte held = (byte)(_protocols >> (8 * slot));
-                if (held == number)
-                    return;
-                if (held == 0)
-                {
-                    _protocols |= (ulong)number << (8 * slot);
-                    return;
-                }
+                edge.ProtocolMask |= 1UL << number;
+                return;
             }
-            var more = extras.Overflow(ref _overflow).Protocols;
+            if (edge.ProtocolOverflow == 0)
+            {
+                ProtocolOverflow.Add([]);
+                edge.ProtocolOverflow = ProtocolOverflow.Count;
+            }
+            var more = ProtocolOverflow[edge.ProtocolOverflow - 1];
             if (!more.Contains(number))
                 more.Add(number);
         }
 
-        private void AddMacPair(ulong source, ulong destination, EdgeExtras extras)
+        private void AddMac(ref NodeSums node, ulong mac)
         {
-            if ((_macPairs > 0 && _sourceMac0 == source && _destinationMac0 == destination)
-                || (_macPairs > 1 && _sourceMac1 == source && _destinationMac1 == destination))
+            if ((node.MacCount > 0 && node.Mac0 == mac) || (node.MacCount > 1 && node.Mac1 == mac))
                 return;
-            switch (_macPairs)
+            switch (node.MacCount)
             {
                 case 0:
-                    (_sourceMac0, _destinationMac0, _macPairs) = (source, destination, 1);
+                    (node.Mac0, node.MacCount) = (mac, 1);
                     return;
                 case 1:
-                    (_sourceMac1, _destinationMac1, _macPairs) = (source, destination, 2);
+                    (node.Mac1, node.MacCount) = (mac, 2);
                     return;
                 default:
-                    var more = extras.Overflow(ref _overflow).MacPairs;
-                    if (more.Count < MaxMacsPerNode && !more.Contains((source, destination)))
-                        more.Add((source, destination));
+                    if (node.MacOverflow == 0)
+                    {
+                        MacOverflow.Add([]);
+                        node.MacOverflow = MacOverflow.Count;
+                    }
+                    var more = MacOverflow[node.MacOverflow - 1];
+                    if (more.Count < MaxMacsPerNode - 2)
+                        more.Add(mac);
                     return;
             }
         }
-
-        public readonly string[] Protocols(EdgeExtras extras)
-        {
-            int inline = 0;
-            while (inline < InlineProtocols && (byte)(_protocols >> (8 * inline)) != 0)
-                inline++;
-            var more = _overflow == 0 ? null : extras.OverflowAt(_overflow).Protocols;
-            var names = new string[inline + (more?.Count ?? 0)];
-            for (int slot = 0; slot < inline; slot++)
-                names[slot] = extras.Name((byte)(_protocols >> (8 * slot)));
-            for (int i = 0; i < (more?.Count ?? 0); i++)
-                names[inline + i] = extras.Name(more![i]);
-            return names;
-        }
-
-        /// <summary>Replaces the contents of <paramref name="pairs"/> with this edge's MAC pairs.</summary>
-        public readonly void CopyMacPairs(EdgeExtras extras, List<(ulong Source, ulong Destination)> pairs)
-        {
-            pairs.Clear();
-            if (_macPairs > 0)
-                pairs.Add((_sourceMac0, _destinationMac0));
-            if (_macPairs > 1)
-                pairs.Add((_sourceMac1, _destinationMac1));
-            if (_overflow != 0)
-                pairs.AddRange(extras.OverflowAt(_overflow).MacPairs);
-        }
     }
 
-    /// <summary>What edges share or rarely need: protocol names by number, and per-edge overflow lists.</summary>
-    private sealed class EdgeExtras
+    private struct NodeSums
     {
-        private readonly Dictionary<string, byte> _numbers = new(StringComparer.Ordinal);
-        // Names come from fixed tables, so nearly every lookup finds the very same string instance: hash the reference.
-        private readonly Dictionary<string, byte> _byReference = new(ReferenceEqualityComparer.Instance);
-        private readonly List<string> _names = [""];
-        private readonly List<EdgeOverflow> _overflows = [];
-
-        /// <summary>The protocol's number; names come from fixed tables, so there are far fewer than 255 of them.</summary>
-        public byte Number(string name)
-        {
-            if (_byReference.TryGetValue(name, out var number))
-                return number;
-            if (_numbers.TryGetValue(name, out number))
-            {
-                _byReference[name] = number;
-                return number;
-            }
-            if (_names.Count > byte.MaxValue)
-                throw new InvalidOperationException("More than 255 protocol names in one topology.");
-            number = (byte)_names.Count;
-            _names.Add(name);
-            _numbers[name] = number;
-            _byReference[name] = number;
-            return number;
-        }
-
-        public string Name(byte number) => _names[number];
-
-        public EdgeOverflow Overflow(ref int slot)
-        {
-            if (slot == 0)
-            {
-                _overflows.Add(new EdgeOverflow());
-                slot = _overflows.Count;
-            }
-            return _overflows[slot - 1];
-        }
-
-        public EdgeOverflow OverflowAt(int slot) => _overflows[slot - 1];
-    }
-
-    private sealed class EdgeOverflow
-    {
-        public List<byte> Protocols { get; } = [];
-        public List<(ulong Source, ulong Destination)> MacPairs { get; } = [];
-    }
-
-    private sealed class ByNodes(ChunkedHashTable<EdgeKey, EdgeAccumulator> edges) : IComparer<int>
-    {
-        public int Compare(int x, int y) => edges.KeyAt(x).CompareTo(edges.KeyAt(y));
-    }
-
-    private sealed class NodeAccumulator(string id)
-    {
-        public string Id { get; } = id;
         public int InDegree;
         public int OutDegree;
         public long PacketsSent;
         public long PacketsReceived;
         public long BytesSent;
         public long BytesReceived;
+        public ulong Mac0;
+        public ulong Mac1;
+        public byte MacCount;
+        /// <summary>1 + the index of this node's further link addresses in <see cref="GraphSums.MacOverflow"/>, or 0.</summary>
+        public int MacOverflow;
+    }
+
+    private struct EdgeSums
+    {
+        public long Packets;
+        public long Bytes;
+        public long FirstNs;
+        public long LastNs;
+        /// <summary>Bit n: the edge carries protocol number n (of <see cref="ProtocolNumbers"/>).</summary>
+        public ulong ProtocolMask;
+        /// <summary>1 + the index of this edge's protocol numbers from 64 up in <see cref="GraphSums.ProtocolOverflow"/>, or 0.</summary>
+        public int ProtocolOverflow;
+
+        public void Add(in FlowCounters counters)
+        {
+            if (Packets == 0)
+            {
+                FirstNs = counters.FirstNs;
+                LastNs = counters.LastNs;
+            }
+            else
+            {
+                FirstNs = Math.Min(FirstNs, counters.FirstNs);
+                LastNs = Math.Max(LastNs, counters.LastNs);
+            }
+            Packets += counters.Packets;
+            Bytes += counters.Bytes;
+        }
+    }
+
+    /// <summary>
+    /// Protocol names numbered from 1 in the order the graph first meets them, found by array index rather than by
+    /// hashing a string per flow. A name met twice (an EtherType and an IP protocol both called IPv6) keeps one number.
+    /// </summary>
+    private sealed class ProtocolNumbers
+    {
+        private readonly int[] _byIpProtocol = new int[256];
+        private readonly Dictionary<ushort, int> _byEtherType = [];
+        private readonly int[] _byApplication = new int[WellKnownPorts.ApplicationCount + 1];
+        private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+        private readonly List<string> _names = [""];
+        private readonly List<bool> _isApplication = [false];
+
+        public int Count => _names.Count;
+
+        public string Name(int number) => _names[number];
+
+        public bool IsApplication(int number) => _isApplication[number];
+
+        public int Primary(in FlowKey key)
+        {
+            if (!key.HasIp)
+            {
+                if (!_byEtherType.TryGetValue(key.EtherType, out int number))
+                    _byEtherType[key.EtherType] = number = Register(EtherType.Name(key.EtherType), isApplication: false);
+                return number;
+            }
+            ref int byProtocol = ref _byIpProtocol[key.Protocol];
+            if (byProtocol == 0)
+                byProtocol = Register(WellKnownPorts.ProtocolName(key.Protocol), isApplication: false);
+            return byProtocol;
+        }
+
+        /// <summary>The number of the application a well-known port names, or 0.</summary>
+        public int Application(in FlowKey key)
+        {
+            if (!key.HasIp || !key.HasPorts)
+                return 0;
+            int application = WellKnownPorts.Application(key.Protocol, key.SourcePort, key.DestinationPort);
+            if (application == 0)
+                return 0;
+            ref int number = ref _byApplication[application];
+            if (number == 0)
+                number = Register(WellKnownPorts.ApplicationName(application), isApplication: true);
+            return number;
+        }
+
+        private int Register(string name, bool isApplication)
+        {
+            if (_byName.TryGetValue(name, out int number))
+                return number;
+            number = _names.Count;
+            _names.Add(name);
+            _isApplication.Add(isApplication);
+            _byName[name] = number;
+            return number;
+        }
+    }
+
+    /// <summary>
+    /// Edges' protocol names: network and transport protocols first, then applications, each in the order the graph met
+    /// them. Edges with the same protocols share one array, as nodes with the same link address share one.
+    /// </summary>
+    private sealed class ProtocolLists(GraphSums sums)
+    {
+        private readonly Dictionary<ulong, string[]> _byMask = [];
+
+        public string[] Of(in EdgeSums edge)
+        {
+            if (edge.ProtocolOverflow == 0 && _byMask.TryGetValue(edge.ProtocolMask, out var shared))
+                return shared;
+            var numbers = new List<int>();
+            for (ulong mask = edge.ProtocolMask; mask != 0; mask &= mask - 1)
+                numbers.Add(System.Numerics.BitOperations.TrailingZeroCount(mask));
+            if (edge.ProtocolOverflow != 0)
+                numbers.AddRange(sums.ProtocolOverflow[edge.ProtocolOverflow - 1].Order());
+            var names = numbers.Where(n => !sums.Protocols.IsApplication(n))
+                .Concat(numbers.Where(sums.Protocols.IsApplication))
+                .Select(sums.Protocols.Name)
+                .ToArray();
+            if (edge.ProtocolOverflow == 0)
+                _byMask[edge.ProtocolMask] = names;
+            return names;
+        }
+    }
+
+    /// <summary>Link addresses as text, each formatted once; a node with a single one shares its array with the others.</summary>
+    private sealed class MacTexts
+    {
+        private readonly Dictionary<ulong, string[]> _single = [];
+
+        public string[] Of(in NodeSums node, GraphSums sums)
+        {
+            if (node.MacCount == 0)
+                return [];
+            if (node.MacCount == 1)
+                return Single(node.Mac0);
+            var macs = new List<ulong> { node.Mac0, node.Mac1 };
+            if (node.MacOverflow != 0)
+                macs.AddRange(sums.MacOverflow[node.MacOverflow - 1]);
+            macs.Sort();
+            return macs.Select(mac => Single(mac)[0]).ToArray();
+        }
+
+        private string[] Single(ulong mac)
+        {
+            if (!_single.TryGetValue(mac, out var text))
+                _single[mac] = text = [NodeIds.Mac(mac)];
+            return text;
+        }
     }
 
     private sealed class FlowFilter(TopologyOptions options)
@@ -455,30 +541,16 @@ internal readonly record struct NodeKey(byte Layer, byte IpVersion, ulong High, 
                 return false;
         }
     }
-
-    public string Format() => Layer switch
-    {
-        2 => NodeIds.Mac(Low),
-        3 => FlowKey.ToAddress(IpVersion, High, Low).ToString(),
-        _ => NodeIds.Endpoint(FlowKey.ToAddress(IpVersion, High, Low).ToString(), IpVersion, Port),
-    };
 }
 
-/// <summary>An ordered pair of nodes: one directed edge.</summary>
-internal readonly struct EdgeKey(NodeKey source, NodeKey destination) : IEquatable<EdgeKey>, IComparable<EdgeKey>
+/// <summary>One directed edge as the numbers of its two nodes in a build's node table.</summary>
+internal readonly record struct NodePair(int Source, int Destination)
 {
-    public int CompareTo(EdgeKey other)
+    public bool Equals(NodePair other) => Source == other.Source && Destination == other.Destination;
+
+    public override int GetHashCode()
     {
-        int order = Source.CompareTo(other.Source);
-        return order != 0 ? order : Destination.CompareTo(other.Destination);
+        ulong h = ((ulong)(uint)Source << 32 | (uint)Destination) * 0x9E3779B97F4A7C15UL;
+        return (int)(h >> 32) ^ (int)h;
     }
-
-    public NodeKey Source { get; } = source;
-    public NodeKey Destination { get; } = destination;
-
-    public bool Equals(EdgeKey other) => Source.Equals(other.Source) && Destination.Equals(other.Destination);
-
-    public override bool Equals(object? obj) => obj is EdgeKey other && Equals(other);
-
-    public override int GetHashCode() => Source.GetHashCode() * -1640531535 ^ Destination.GetHashCode();
 }
