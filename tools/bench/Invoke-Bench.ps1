@@ -70,8 +70,13 @@ function Measure-Process([string] $What, [string[]] $Command, [string] $StdoutPa
     [pscustomobject]@{ Seconds = [double]$m.wall_s; PeakMB = [double]$m.peak_rss_kb / 1024 }
 }
 
-function Get-PwshCommand([string] $Script) {
-    return @('dotnet', 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $Script)
+# The fresh process is this very pwsh (the one the dotnet tool installs), started as an installed pwsh starts:
+# directly, not through `dotnet pwsh`, whose tool-manifest lookup is a launcher in front of pwsh and is reported
+# on its own line.
+$PwshEntry = Join-Path $PSHOME 'pwsh.dll'
+function Get-PwshCommand([string] $Script, [switch] $ThroughDotnetTool) {
+    $launcher = if ($ThroughDotnetTool -or -not (Test-Path -LiteralPath $PwshEntry)) { @('dotnet', 'pwsh') } else { @('dotnet', 'exec', $PwshEntry) }
+    return $launcher + @('-NoProfile', '-NonInteractive', '-Command', $Script)
 }
 
 function Quote([string] $Path) { "'" + $Path.Replace("'", "''") + "'" }
@@ -128,6 +133,8 @@ Write-Host ''
 Write-Host 'Fresh processes:'
 $startup = Measure-Process 'pwsh start-up with Import-Module' (Get-PwshCommand "`$ErrorActionPreference = 'Stop'; Import-Module $(Quote $ModulePath)")
 Write-Host ("  pwsh start-up + Import-Module alone: {0:N2} s, {1:N0} MB" -f $startup.Seconds, $startup.PeakMB)
+$toolStartup = Measure-Process 'dotnet pwsh start-up with Import-Module' (Get-PwshCommand "`$ErrorActionPreference = 'Stop'; Import-Module $(Quote $ModulePath)" -ThroughDotnetTool)
+Write-Host ('  the same through dotnet pwsh (tool-manifest lookup first): {0:N2} s' -f $toolStartup.Seconds)
 
 $rows = foreach ($capture in $captures) {
     $w = $warm | Where-Object { $_.File -eq $capture.File } | Select-Object -First 1
@@ -214,7 +221,7 @@ $tsharkVersion = if ($tshark) { (& $tshark.Source --version 2>$null | Select-Obj
 $notes = @(
     "Machine: $machine$(if ($cpu) { ", $cpu" })."
     "Warm: Import-Pcap inside one pwsh on a file in the page cache, best of $Repeat after a warm-up run."
-    ('Fresh: a new `dotnet pwsh -NoProfile -Command "Import-Module ...; Import-Pcap FILE | Out-Null"` process, wall time and peak RSS; pwsh start-up + Import-Module alone take {0:N2} s and {1:N0} MB of that.' -f $startup.Seconds, $startup.PeakMB)
+    ('Fresh: a new `pwsh -NoProfile -Command "Import-Module ...; Import-Pcap FILE | Out-Null"` process (the dotnet tool''s pwsh, run as `dotnet exec $PSHOME/pwsh.dll`), wall time and peak RSS; pwsh start-up + Import-Module alone take {0:N2} s and {1:N0} MB of that. Starting it through `dotnet pwsh` instead adds the tool-manifest lookup: {2:N2} s for start-up + Import-Module.' -f $startup.Seconds, $startup.PeakMB, $toolStartup.Seconds)
     "tshark: ``tshark -q -z conv,ip -r FILE`` ($tsharkVersion), wall time and peak RSS."
 )
 if ($hasTopology) {
@@ -257,7 +264,7 @@ $md = @(
     $notes | ForEach-Object { "$_  " }
 )
 Set-Content -LiteralPath (Join-Path $OutDir 'results.md') -Value $md -Encoding utf8NoBOM
-[pscustomobject]@{ Startup = $startup; Rows = @($rows); Notes = $notes } | ConvertTo-Json -Depth 4 |
+[pscustomobject]@{ Startup = $startup; ToolStartup = $toolStartup; Rows = @($rows); Notes = $notes } | ConvertTo-Json -Depth 4 |
     Set-Content -LiteralPath (Join-Path $OutDir 'results.json') -Encoding utf8NoBOM
 Write-Host ''
 Write-Host "Wrote $(Join-Path $OutDir 'results.md') and results.json"
