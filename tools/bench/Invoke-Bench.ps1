@@ -195,7 +195,7 @@ if ($tshark) {
 }
 if ($hasTopology) {
     $columns.Add(@{ Name = 'L3 warm s'; Expression = { Format-Number $_.Topology3WarmSeconds 'N2' }; Align = 'Right' })
-    $columns.Add(@{ Name = 'L3 vs import'; Expression = { (Format-Number (100 * $_.Topology3WarmOverhead) '+0;-0') + '%' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'L3 vs import'; Expression = { (Format-Number (100 * $_.Topology3WarmOverhead) '+0;-0;0') + '%' }; Align = 'Right' })
     $columns.Add(@{ Name = 'L3 fresh s'; Expression = { Format-Number $_.TopologyFreshSeconds 'N2' }; Align = 'Right' })
     $columns.Add(@{ Name = 'L3 peak MB'; Expression = { Format-Number $_.TopologyFreshPeakMB 'N0' }; Align = 'Right' })
     $columns.Add(@{ Name = 'L4 warm s'; Expression = { Format-Number $_.Topology4WarmSeconds 'N2' }; Align = 'Right' })
@@ -245,7 +245,7 @@ $maxPackets = ($rows | Measure-Object -Property Packets -Maximum).Maximum
 $peak5M = ($rows | Where-Object Packets -EQ $maxPackets | Measure-Object -Property FreshPeakMB -Maximum).Maximum
 $targets.Add(('Peak memory < 600 MB at the largest file: {0:N0} MB' -f $peak5M))
 if ($fixedPair.Count -eq 2) { $targets.Add(('Memory over the same flows within 30%: {0:N2}x' -f ($fixedPair[1].FreshPeakMB / $fixedPair[0].FreshPeakMB))) }
-if ($hasTopology -and $big) { $targets.Add(('Import-Pcap | Get-PcapTopology -Layer 3 < 10% longer than Import-Pcap on {0} (issue 3): {1:+0;-0}%' -f $big.Capture, (100 * $big.Topology3WarmOverhead))) }
+if ($hasTopology -and $big) { $targets.Add(('Import-Pcap | Get-PcapTopology -Layer 3 < 10% longer than Import-Pcap on {0} (issue 3): {1:+0;-0;0}%' -f $big.Capture, (100 * $big.Topology3WarmOverhead))) }
 Write-Host 'Targets (issue 2):'
 foreach ($line in $targets) { Write-Host "  $line" }
 foreach ($line in $notes) { Write-Host $line }
