@@ -125,7 +125,8 @@ internal sealed class ChunkedHashTable<TKey, TValue>
         if (chunk == _chunks.Length)
         {
             Array.Resize(ref _chunks, chunk + 1);
-            _chunks[chunk] = PrefaultedArray.Allocate<Entry>(1 << _chunkBits);
+            // The first chunk may stay nearly empty (a capture of a few flows); later ones are sure to fill.
+            _chunks[chunk] = chunk == 0 ? GC.AllocateArray<Entry>(1 << _chunkBits, pinned: true) : PrefaultedArray.Allocate<Entry>(1 << _chunkBits);
         }
         _chunks[chunk][index & _chunkMask].Key = key;
         _slots[slot] = ((ulong)(uint)hash << 32) | (uint)(index + 1);

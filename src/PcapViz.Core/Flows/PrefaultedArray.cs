@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PcapViz.Core.Flows;
@@ -6,7 +7,7 @@ namespace PcapViz.Core.Flows;
 /// Large pinned arrays whose pages the kernel maps in one call instead of one fault per 4 KiB page on first write.
 /// On virtual machines where memory is handed back to the host when free (free page reporting, ballooning), each first
 /// touch of a page is a trip to the hypervisor: a table of a million flows then spends more time faulting its pages
-/// in than counting packets. Elsewhere, and on kernels before Linux 5.14, the advice is refused and nothing changes.
+/// in than counting packets. Only for arrays about to be filled: every page of them becomes resident at once.
 /// </summary>
 internal static partial class PrefaultedArray
 {
@@ -14,11 +15,15 @@ internal static partial class PrefaultedArray
     private const int PageSize = 4096;
     /// <summary>Below this the faults cost less than the system call.</summary>
     private const int MinimumBytes = 64 * 1024;
+    /// <summary>Off the platform, or once the kernel refused (before Linux 5.14): plain zeroed arrays from then on.</summary>
     private static bool s_unsupported = !OperatingSystem.IsLinux();
 
     /// <summary>A zeroed array on the pinned-object heap, its pages already mapped where the platform allows it.</summary>
     public static T[] Allocate<T>(int length) where T : unmanaged
     {
+        if (s_unsupported || (long)length * Unsafe.SizeOf<T>() < MinimumBytes)
+            return GC.AllocateArray<T>(length, pinned: true);
+        // Uninitialized, so the garbage collector does not touch every page first; cleared once the pages are mapped.
         var array = GC.AllocateUninitializedArray<T>(length, pinned: true);
         Populate(array);
         Array.Clear(array);
@@ -27,12 +32,9 @@ internal static partial class PrefaultedArray
 
     private static void Populate<T>(T[] array) where T : unmanaged
     {
-        long bytes = (long)array.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        if (s_unsupported || bytes < MinimumBytes)
-            return;
         long start = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
         long first = (start + PageSize - 1) & ~(long)(PageSize - 1);
-        long end = (start + bytes) & ~(long)(PageSize - 1);
+        long end = (start + (long)array.Length * Unsafe.SizeOf<T>()) & ~(long)(PageSize - 1);
         if (end <= first)
             return;
         try
