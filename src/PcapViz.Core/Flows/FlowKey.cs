@@ -91,14 +91,14 @@ public readonly struct FlowKey : IEquatable<FlowKey>
 
     public override int GetHashCode()
     {
-        // Multiply-xorshift mixing: cheaper than HashCode.Combine over thirteen fields, and spreads ports and addresses well.
-        ulong h = SourceLow * 0x9E3779B97F4A7C15UL;
-        h ^= DestinationLow * 0xC2B2AE3D27D4EB4FUL;
-        h ^= ((ulong)SourcePort << 48 | (ulong)DestinationPort << 32 | (ulong)Vlan << 16 | EtherType) * 0x165667B19E3779F9UL;
-        h ^= (SourceHigh ^ (DestinationHigh << 1)) * 0x27D4EB2F165667C5UL;
-        h ^= (SourceMac ^ (DestinationMac << 3) ^ ((ulong)Protocol << 56) ^ ((ulong)Flags << 48) ^ ((ulong)IpVersion << 40)) * 0x94D049BB133111EBUL;
-        h ^= h >> 29;
-        return (int)h ^ (int)(h >> 32);
+        // Two chains (source side, destination side) run in parallel; each packs fields without loss (link addresses
+        // are 48 bits wide).
+        ulong source = KeyedHash.Add(KeyedHash.Add(KeyedHash.Add(KeyedHash.Seed, SourceLow), SourceHigh),
+            SourceMac | (ulong)IpVersion << 48 | (ulong)Protocol << 56);
+        ulong destination = KeyedHash.Add(KeyedHash.Add(KeyedHash.Add(KeyedHash.SecondSeed, DestinationLow), DestinationHigh),
+            DestinationMac | (ulong)Flags << 48);
+        ulong ports = (ulong)SourcePort << 48 | (ulong)DestinationPort << 32 | (ulong)Vlan << 16 | EtherType;
+        return KeyedHash.Finish(KeyedHash.Add(KeyedHash.Add(source, destination), ports));
     }
 
     public static bool operator ==(FlowKey left, FlowKey right) => left.Equals(right);

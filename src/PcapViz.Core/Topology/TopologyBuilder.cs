@@ -236,7 +236,7 @@ public static class TopologyBuilder
         public ChunkedHashTable<NodePair, EdgeSums> Edges { get; } = new(1024);
         public ProtocolNumbers Protocols { get; } = new();
         /// <summary>Protocol numbers past the 64 an edge holds in its mask, for the rare graph with that many.</summary>
-        public List<List<int>> ProtocolOverflow { get; } = [];
+        public List<HashSet<int>> ProtocolOverflow { get; } = [];
         /// <summary>Link addresses past the two a node holds inline (a host behind several routers, say).</summary>
         public List<HashSet<ulong>> MacOverflow { get; } = [];
         private readonly bool _rememberMacs = layer > 2;
@@ -272,9 +272,7 @@ public static class TopologyBuilder
                 ProtocolOverflow.Add([]);
                 edge.ProtocolOverflow = ProtocolOverflow.Count;
             }
-            var more = ProtocolOverflow[edge.ProtocolOverflow - 1];
-            if (!more.Contains(number))
-                more.Add(number);
+            ProtocolOverflow[edge.ProtocolOverflow - 1].Add(number);
         }
 
         private void AddMac(ref NodeSums node, ulong mac)
@@ -514,11 +512,8 @@ internal readonly record struct NodeKey(byte Layer, byte IpVersion, ulong High, 
     // Hand-written: the generated record members go through EqualityComparer for each field, on the hottest path of a build.
     public bool Equals(NodeKey other) => Low == other.Low && High == other.High && Port == other.Port && IpVersion == other.IpVersion && Layer == other.Layer;
 
-    public override int GetHashCode()
-    {
-        ulong h = (Low * 0x9E3779B97F4A7C15UL) ^ (High * 0xC2B2AE3D27D4EB4FUL) ^ (((ulong)Port << 16 | (ulong)IpVersion << 8 | Layer) * 0x165667B19E3779F9UL);
-        return (int)(h ^ (h >> 32));
-    }
+    public override int GetHashCode() =>
+        KeyedHash.Finish(KeyedHash.Add(KeyedHash.Add(KeyedHash.Add(KeyedHash.Seed, Low), High), (ulong)Port << 16 | (ulong)IpVersion << 8 | Layer));
 
     public static bool TryEndpoints(in FlowKey key, int layer, out NodeKey source, out NodeKey destination)
     {
@@ -548,9 +543,5 @@ internal readonly record struct NodePair(int Source, int Destination)
 {
     public bool Equals(NodePair other) => Source == other.Source && Destination == other.Destination;
 
-    public override int GetHashCode()
-    {
-        ulong h = ((ulong)(uint)Source << 32 | (uint)Destination) * 0x9E3779B97F4A7C15UL;
-        return (int)(h >> 32) ^ (int)h;
-    }
+    public override int GetHashCode() => KeyedHash.Finish(KeyedHash.Add(KeyedHash.Seed, (ulong)(uint)Source << 32 | (uint)Destination));
 }
