@@ -90,6 +90,18 @@ internal sealed class ChunkedHashTable<TKey, TValue>
     /// <summary>The index of <paramref name="key"/>'s entry, added with a default value when the key is new.</summary>
     public int GetOrAddIndex(in TKey key, int hash, out bool added)
     {
+        int index = Find(key, hash, out int freeSlot);
+        added = index < 0;
+        return added ? Add(key, hash, freeSlot) : index;
+    }
+
+    /// <summary>The index of <paramref name="key"/>'s entry, or -1.</summary>
+    public int IndexOf(in TKey key) => Find(key, key.GetHashCode(), out _);
+
+    /// <summary>The index of the key's entry, or -1 with the empty slot where its probe ended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Find(in TKey key, int hash, out int freeSlot)
+    {
         ulong tag = (ulong)(uint)hash << 32;
         int mask = _slots.Length - 1;
         int slot = SlotOf(hash);
@@ -103,14 +115,14 @@ internal sealed class ChunkedHashTable<TKey, TValue>
                 int index = (int)(uint)occupant - 1;
                 if (_chunks[index >> _chunkBits][index & _chunkMask].Key.Equals(key))
                 {
-                    added = false;
+                    freeSlot = -1;
                     return index;
                 }
             }
             slot = (slot + 1) & mask;
         }
-        added = true;
-        return Add(key, hash, slot);
+        freeSlot = slot;
+        return -1;
     }
 
     private int Add(in TKey key, int hash, int slot)
@@ -153,23 +165,5 @@ internal sealed class ChunkedHashTable<TKey, TValue>
             if (occupant != 0)
                 _slots[FreeSlot((int)(occupant >> 32))] = occupant;
         }
-    }
-
-    /// <summary>The index of <paramref name="key"/>'s entry, or -1.</summary>
-    public int IndexOf(in TKey key)
-    {
-        int hash = key.GetHashCode();
-        ulong tag = (ulong)(uint)hash << 32;
-        int mask = _slots.Length - 1;
-        for (int slot = SlotOf(hash); _slots[slot] != 0; slot = (slot + 1) & mask)
-        {
-            ulong occupant = _slots[slot];
-            if ((occupant & 0xFFFF_FFFF_0000_0000UL) != tag)
-                continue;
-            int index = (int)(uint)occupant - 1;
-            if (_chunks[index >> _chunkBits][index & _chunkMask].Key.Equals(key))
-                return index;
-        }
-        return -1;
     }
 }
