@@ -566,7 +566,7 @@ public sealed class PacketDecoderTests
 
         AssertMacs(p, MacA, MacB);
         Assert.False(p.Has(PacketFlags.HasIp));
-        Assert.Equal(PacketDecoder.Ieee80211ProtectedData, p.EtherType);
+        Assert.Equal(EtherType.Ieee80211ProtectedData, p.EtherType);
     }
 
     [Fact]
@@ -574,7 +574,7 @@ public sealed class PacketDecoderTests
     {
         var p = Decode(LinkType.Ieee80211, Ieee80211Beacon(MacC));
 
-        Assert.Equal(PacketDecoder.Ieee80211Management, p.EtherType);
+        Assert.Equal(EtherType.Ieee80211Management, p.EtherType);
         AssertMacs(p, MacC, 0xFFFF_FFFF_FFFF);
     }
 
@@ -758,9 +758,9 @@ public sealed class PacketDotNetDecoderTests
     [Fact]
     public void Wlan_frames_without_an_EtherType_are_named_for_what_they_are()
     {
-        Assert.Equal("802.11-MGMT", EtherType.Name(PacketDecoder.Ieee80211Management));
-        Assert.Equal("802.11-CTRL", EtherType.Name(PacketDecoder.Ieee80211Control));
-        Assert.Equal("802.11-DATA", EtherType.Name(PacketDecoder.Ieee80211ProtectedData));
+        Assert.Equal("802.11-MGMT", EtherType.Name(EtherType.Ieee80211Management));
+        Assert.Equal("802.11-CTRL", EtherType.Name(EtherType.Ieee80211Control));
+        Assert.Equal("802.11-DATA", EtherType.Name(EtherType.Ieee80211ProtectedData));
         Assert.Equal("STP", EtherType.Name(EtherType.LlcStp));
     }
 }

@@ -131,15 +131,16 @@ $hasTopology = @($warm | Where-Object { $null -ne $_.Topology3Seconds }).Count -
 # 3. and 4. Fresh processes: ours and tshark's.
 Write-Host ''
 Write-Host 'Fresh processes:'
-$startup = Measure-Process 'pwsh start-up with Import-Module' (Get-PwshCommand "`$ErrorActionPreference = 'Stop'; Import-Module $(Quote $ModulePath)")
+$importModule = "`$ErrorActionPreference = 'Stop'; Import-Module $(Quote $ModulePath)"
+$startup = Measure-Process 'pwsh start-up with Import-Module' (Get-PwshCommand $importModule)
 Write-Host ("  pwsh start-up + Import-Module alone: {0:N2} s, {1:N0} MB" -f $startup.Seconds, $startup.PeakMB)
-$toolStartup = Measure-Process 'dotnet pwsh start-up with Import-Module' (Get-PwshCommand "`$ErrorActionPreference = 'Stop'; Import-Module $(Quote $ModulePath)" -ThroughDotnetTool)
+$toolStartup = Measure-Process 'dotnet pwsh start-up with Import-Module' (Get-PwshCommand $importModule -ThroughDotnetTool)
 Write-Host ('  the same through dotnet pwsh (tool-manifest lookup first): {0:N2} s' -f $toolStartup.Seconds)
 
 $rows = foreach ($capture in $captures) {
     $w = $warm | Where-Object { $_.File -eq $capture.File } | Select-Object -First 1
     if (-not $w) { throw "No warm result for $($capture.Name)." }
-    $prefix = "`$ErrorActionPreference = 'Stop'; Import-Module $(Quote $ModulePath); "
+    $prefix = "$importModule; "
 
     $ours = Measure-Process "Import-Pcap $($capture.Name)" (Get-PwshCommand ($prefix + "Import-Pcap -LiteralPath $(Quote $capture.File) | Out-Null"))
     Write-Host ("  Import-Pcap {0}: {1:N2} s, {2:N0} MB" -f $capture.Name, $ours.Seconds, $ours.PeakMB)

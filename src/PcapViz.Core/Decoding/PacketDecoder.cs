@@ -9,10 +9,6 @@ namespace PcapViz.Core.Decoding;
 /// </summary>
 public static class PacketDecoder
 {
-    public const ushort Ieee80211Management = EtherType.Ieee80211Management;
-    public const ushort Ieee80211Control = EtherType.Ieee80211Control;
-    public const ushort Ieee80211ProtectedData = EtherType.Ieee80211ProtectedData;
-
     private const int MaxNesting = 8;
 
     /// <summary>Decodes one packet of a link type the fast path knows (see <see cref="LinkType.IsFastPath"/>).</summary>
@@ -489,7 +485,7 @@ public static class PacketDecoder
         switch (frameType)
         {
             case 0:
-                p.EtherType = Ieee80211Management;
+                p.EtherType = EtherType.Ieee80211Management;
                 if (left < 24)
                 {
                     p.Status = DecodeStatus.Malformed;
@@ -500,7 +496,7 @@ public static class PacketDecoder
                 p.Flags |= PacketFlags.HasMacs;
                 return;
             case 1:
-                p.EtherType = Ieee80211Control;
+                p.EtherType = EtherType.Ieee80211Control;
                 // Only RTS, PS-Poll, CF-End and the block-ack frames name a transmitter; ACK and CTS name a receiver alone.
                 if (subtype is 8 or 9 or 10 or 11 or 14 or 15 && left >= 16)
                 {
@@ -514,7 +510,7 @@ public static class PacketDecoder
                 int headerLength = 24 + (toDs && fromDs ? 6 : 0) + (qos ? 2 : 0) + (qos && (control1 & 0x80) != 0 ? 4 : 0);
                 if (left < headerLength)
                 {
-                    p.EtherType = Ieee80211ProtectedData;
+                    p.EtherType = EtherType.Ieee80211ProtectedData;
                     p.Status = DecodeStatus.Malformed;
                     return;
                 }
@@ -526,13 +522,13 @@ public static class PacketDecoder
                 bool isProtected = (control1 & 0x40) != 0;
                 if (noData || isProtected)
                 {
-                    p.EtherType = Ieee80211ProtectedData;
+                    p.EtherType = EtherType.Ieee80211ProtectedData;
                     return;
                 }
                 DecodeEtherPayload(data, offset + headerLength, 0, ref p, depth);
                 return;
             default:
-                p.EtherType = Ieee80211Management;
+                p.EtherType = EtherType.Ieee80211Management;
                 return;
         }
     }

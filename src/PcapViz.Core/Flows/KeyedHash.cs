@@ -21,6 +21,10 @@ internal static class KeyedHash
         return state ^ (state >> 29);
     }
 
+    /// <summary>The hash of an address (two 64-bit halves) and what else tells its keys apart (version, port, layer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Of(ulong low, ulong high, ulong rest) => Finish(Add(Add(Add(Seed, low), high), rest));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Finish(ulong state)
     {

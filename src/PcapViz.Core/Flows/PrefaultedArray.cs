@@ -9,7 +9,7 @@ namespace PcapViz.Core.Flows;
 /// touch of a page is a trip to the hypervisor: a table of a million flows then spends more time faulting its pages
 /// in than counting packets. Only for arrays about to be filled: every page of them becomes resident at once.
 /// </summary>
-internal static partial class PrefaultedArray
+internal static class PrefaultedArray
 {
     private const int MadvPopulateWrite = 23;
     private const int PageSize = 4096;

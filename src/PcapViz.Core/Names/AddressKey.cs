@@ -36,7 +36,7 @@ internal readonly struct AddressKey : IEquatable<AddressKey>
 
     public override bool Equals(object? obj) => obj is AddressKey other && Equals(other);
 
-    public override int GetHashCode() => KeyedHash.Finish(KeyedHash.Add(KeyedHash.Add(KeyedHash.Add(KeyedHash.Seed, Low), High), Version));
+    public override int GetHashCode() => KeyedHash.Of(Low, High, Version);
 
     public override string ToString() => ToIPAddress().ToString();
 }

@@ -512,8 +512,7 @@ internal readonly record struct NodeKey(byte Layer, byte IpVersion, ulong High, 
     // Hand-written: the generated record members go through EqualityComparer for each field, on the hottest path of a build.
     public bool Equals(NodeKey other) => Low == other.Low && High == other.High && Port == other.Port && IpVersion == other.IpVersion && Layer == other.Layer;
 
-    public override int GetHashCode() =>
-        KeyedHash.Finish(KeyedHash.Add(KeyedHash.Add(KeyedHash.Add(KeyedHash.Seed, Low), High), (ulong)Port << 16 | (ulong)IpVersion << 8 | Layer));
+    public override int GetHashCode() => KeyedHash.Of(Low, High, (ulong)Port << 16 | (ulong)IpVersion << 8 | Layer);
 
     public static bool TryEndpoints(in FlowKey key, int layer, out NodeKey source, out NodeKey destination)
     {
