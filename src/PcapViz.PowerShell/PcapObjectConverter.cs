@@ -13,6 +13,11 @@ namespace PcapViz.PowerShell;
 public sealed class PcapObjectConverter : PSTypeConverter
 {
     private const string DeserializedPrefix = "Deserialized.";
+    /// <summary>The hidden member PcapViz.Types.ps1xml gives captures: serialized with them, not shown by Select-Object *.</summary>
+    private const string SnapshotProperty = "Snapshot";
+
+    /// <summary>Getter of the hidden Snapshot code property (PcapViz.Types.ps1xml).</summary>
+    public static byte[] SnapshotOf(PSObject capture) => ((PcapCapture)capture.BaseObject).ToSnapshot();
 
     public override bool CanConvertFrom(object sourceValue, Type destinationType) =>
         sourceValue is PSObject bag && bag.TypeNames.Contains(DeserializedPrefix + destinationType.FullName);
@@ -23,7 +28,7 @@ public sealed class PcapObjectConverter : PSTypeConverter
         try
         {
             if (destinationType == typeof(PcapCapture))
-                return PcapCapture.FromSnapshot(Get<byte[]>(bag, nameof(PcapCapture.Snapshot)));
+                return PcapCapture.FromSnapshot(Get<byte[]>(bag, SnapshotProperty));
             if (destinationType == typeof(PcapFlow))
                 return ToFlow(bag);
             if (destinationType == typeof(PcapTopology))

@@ -91,7 +91,7 @@ public sealed class CaptureAnalyzerPipelineTests
             Assert.Equal(Facts(expectedFlows.CountersAt(i)), Facts(actualFlows.CountersAt(i)));
         }
         // Totals, damage, warnings, every flow's counters and the names learned, as one comparison.
-        Assert.Equal(expected.Snapshot, actual.Snapshot);
+        Assert.Equal(expected.ToSnapshot(), actual.ToSnapshot());
     }
 
     private static object Facts(FlowCounters counters)

@@ -8,7 +8,7 @@ public sealed class CaptureSnapshotTests
     public void Snapshot_restores_every_flow_exactly()
     {
         var capture = CaptureAnalyzer.Analyze(Corpus.Capture("shared_eth_dns_llmnr_mdns.pcap"));
-        var restored = PcapCapture.FromSnapshot(capture.Snapshot);
+        var restored = PcapCapture.FromSnapshot(capture.ToSnapshot());
         Assert.Equal(capture.FlowCount, restored.FlowCount);
         var original = capture.GetFlowTable().Entries.ToList();
         var copy = restored.GetFlowTable().Entries.ToList();
@@ -30,7 +30,7 @@ public sealed class CaptureSnapshotTests
     [Fact]
     public void Damaged_snapshots_are_refused_with_InvalidDataException()
     {
-        var snapshot = CaptureAnalyzer.Analyze(Corpus.Capture("shared_sll_mixed_tcp_dns_dhcp_arp.pcap")).Snapshot;
+        var snapshot = CaptureAnalyzer.Analyze(Corpus.Capture("shared_sll_mixed_tcp_dns_dhcp_arp.pcap")).ToSnapshot();
         var random = new Random(20261127);
         var damaged = new List<byte[]> { Array.Empty<byte>(), snapshot[..(snapshot.Length / 2)], new byte[] { 1, 2, 3, 4, 5 } };
         for (int i = 0; i < 200; i++)

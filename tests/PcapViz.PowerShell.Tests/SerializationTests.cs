@@ -105,4 +105,21 @@ public sealed class SerializationTests : IDisposable
         Assert.Empty(result.Errors);
         Assert.Equal(result.Output[0].BaseObject, result.Output[1].BaseObject);
     }
+
+    [Fact]
+    public void The_snapshot_travels_with_a_capture_but_stays_out_of_its_listings()
+    {
+        var result = _session.Run(
+            "$c = Import-Pcap -LiteralPath $p; " +
+            "($c | Select-Object * | ForEach-Object { $_.PSObject.Properties.Name }) -join ','; " +
+            "$c | ConvertTo-Json -Depth 1 -Compress; " +
+            "[System.Management.Automation.PSSerializer]::Serialize($c, 1) -match 'N=\"Snapshot\"'",
+            Variables("shared_eth_dns_llmnr_mdns.pcap"));
+        Assert.Empty(result.Errors);
+        var listed = Assert.IsType<string>(result.Output[0].BaseObject);
+        Assert.Contains("FlowCount", listed.Split(','));
+        Assert.DoesNotContain("Snapshot", listed.Split(','));
+        Assert.DoesNotContain("Snapshot", Assert.IsType<string>(result.Output[1].BaseObject));
+        Assert.Equal(true, result.Output[2].BaseObject);
+    }
 }

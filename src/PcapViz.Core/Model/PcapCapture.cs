@@ -67,9 +67,10 @@ public sealed class PcapCapture
 
     /// <summary>
     /// The whole capture (totals, flows, names) as compact bytes, so it survives Export-Clixml and remoting, where
-    /// PowerShell keeps only property values; <see cref="FromSnapshot"/> turns it back into a capture.
+    /// PowerShell keeps only property values; <see cref="FromSnapshot"/> turns it back into a capture. A method, not a
+    /// property: it costs a pass over every flow, which Select-Object * and ConvertTo-Json must not pay or print.
     /// </summary>
-    public byte[] Snapshot => CaptureSnapshot.Write(this, _firstNs, _lastNs);
+    public byte[] ToSnapshot() => CaptureSnapshot.Write(this, _firstNs, _lastNs);
 
     public static PcapCapture FromSnapshot(byte[] snapshot) => CaptureSnapshot.Read(snapshot);
 
