@@ -101,6 +101,58 @@ public sealed class CaptureFormatTests
         Assert.Equal(1000, packets[0].OriginalLength);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x34, 0xCD }, 8)]
+    [InlineData(new byte[] { 0xD4, 0xC3 }, 8)]
+    [InlineData(new byte[] { 0xD4, 0xC3 }, 4)]
+    [InlineData(new byte[] { 0x34, 0xCD }, 12)]
+    public void Pcap_record_headers_of_patched_libpcaps_are_recognised_by_their_records(byte[] magic, int extraLength)
+    {
+        // Red Hat 6.1 (24-byte headers) and Nokia IPSO (20) kept the standard magic, SuSE 6.3 (28) Kuznetzov's.
+        var header = CaptureBuilder.Pcap(LinkType.Ethernet).ToArray();
+        magic.CopyTo(header, 0);
+        var extra = Enumerable.Repeat((byte)0x11, extraLength).ToArray();
+        var capture = header;
+        for (uint i = 0; i < 5; i++)
+        {
+            var frame = i % 2 == 0 ? FrameA : FrameB;
+            capture = Frames.Cat(capture, Frames.Le32(Epoch2023 + i), Frames.Le32(1000 * i), Frames.Le32((uint)frame.Length), Frames.Le32((uint)frame.Length), extra, frame);
+        }
+
+        var (packets, damage, _, _) = Read(capture);
+
+        Assert.Null(damage);
+        Assert.Equal([FrameA, FrameB, FrameA, FrameB, FrameA], packets.Select(p => p.Data).ToArray());
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public void Pcap_before_version_2_3_has_the_original_length_first(int minorVersion, bool bigEndian)
+    {
+        var writer = CaptureBuilder.Pcap(LinkType.Ethernet, bigEndian);
+        var bytes = writer.RecordHeader(Epoch2023, 0, 1500, (uint)FrameA.Length).Raw(FrameA).RecordHeader(Epoch2023, 1, 1500, (uint)FrameB.Length).Raw(FrameB).ToArray();
+        bytes[bigEndian ? 7 : 6] = (byte)minorVersion;
+
+        var (packets, damage, _, _) = Read(bytes);
+
+        Assert.Null(damage);
+        Assert.Equal([FrameA, FrameB], packets.Select(p => p.Data).ToArray());
+        Assert.Equal([1500, 1500], packets.Select(p => p.OriginalLength).ToArray());
+    }
+
+    [Fact]
+    public void Wire_length_is_the_original_length_as_recorded_even_below_the_captured_one()
+    {
+        var bytes = CaptureBuilder.Pcap(LinkType.Ethernet).Record(Epoch2023, 0, FrameA, originalLength: 40).ToArray();
+
+        var (packets, _, _, _) = Read(bytes);
+
+        Assert.Equal(40, packets.Single().OriginalLength);
+        Assert.Equal(FrameA, packets.Single().Data);
+    }
+
     [Fact]
     public void Pcapng_with_only_a_section_header_has_no_packets_and_no_damage()
     {

@@ -199,7 +199,7 @@ public sealed class FastPathReferenceTests(ITestOutputHelper output)
         while (frame.Length >= offset + 2)
         {
             ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[offset..]);
-            if (type is not (EtherType.Vlan or EtherType.QinQ or EtherType.QinQLegacy or EtherType.QinQLegacy2))
+            if (type is not (EtherType.Vlan or EtherType.QinQ or EtherType.QinQLegacy))
                 return type;
             offset += 4;
         }
@@ -212,7 +212,7 @@ public sealed class FastPathReferenceTests(ITestOutputHelper output)
         if (frame.Length < 4)
             return false;
         uint little = BinaryPrimitives.ReadUInt32LittleEndian(frame), big = BinaryPrimitives.ReadUInt32BigEndian(frame);
-        return little is 2 or 10 or 24 or 28 or 30 || big is 2 or 10 or 24 or 28 or 30;
+        return little is 2 or 24 or 28 or 30 || big is 2 or 24 or 28 or 30;
     }
 
     /// <summary>Ethernet straight to IPv4 or IPv6 (no tag, label or tunnel) carrying a whole, unfragmented TCP or UDP header.</summary>

@@ -317,7 +317,7 @@ public sealed class GeoTests
     [Fact]
     public void A_missing_file_is_a_GeoDatabaseException_naming_the_file()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDirectory();
         string path = temp.File("no-such.mmdb");
 
         var error = Assert.Throws<GeoDatabaseException>(() => GeoLocator.Open(path, null));
@@ -338,7 +338,7 @@ public sealed class GeoTests
     [Fact]
     public void A_text_file_is_a_GeoDatabaseException_naming_the_file()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDirectory();
         string path = temp.File("notes.mmdb");
         File.WriteAllText(path, "This is not a MaxMind database.\n" + string.Concat(Enumerable.Repeat("just text\n", 200)));
 
@@ -352,7 +352,7 @@ public sealed class GeoTests
     [Fact]
     public void An_empty_file_and_a_directory_are_GeoDatabaseExceptions_naming_them()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDirectory();
         string empty = temp.File("empty.mmdb");
         File.WriteAllBytes(empty, []);
         string directory = temp.File("folder.mmdb");
@@ -365,7 +365,7 @@ public sealed class GeoTests
     [Fact]
     public void A_truncated_database_is_a_GeoDatabaseException_naming_the_file()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDirectory();
         string path = temp.File("truncated.mmdb");
         File.WriteAllBytes(path, File.ReadAllBytes(Db("GeoLite2-City-Test.mmdb"))[..4000]);
 
@@ -401,7 +401,7 @@ public sealed class GeoTests
     {
         // The data section's one "United Kingdom" string gets a control byte naming no type (extended type 92):
         // the database opens, Sweden still resolves, and only lookups that decode that string fail.
-        using var temp = new TempFolder();
+        using var temp = new TempDirectory();
         string path = temp.File("bad-record.mmdb");
         byte[] bytes = File.ReadAllBytes(Db("GeoLite2-Country-Test.mmdb"));
         byte[] needle = Encoding.UTF8.GetBytes("United Kingdom");
@@ -426,7 +426,7 @@ public sealed class GeoTests
     [Fact]
     public void A_bad_asn_database_does_not_leak_the_country_database()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDirectory();
         string copy = temp.File("country.mmdb");
         File.Copy(Db("GeoLite2-Country-Test.mmdb"), copy);
 
@@ -527,22 +527,4 @@ public sealed class GeoTests
     });
 
     private static List<IPAddress> TestAddresses() => AllTestAddresses.Value;
-
-    private sealed class TempFolder : IDisposable
-    {
-        private readonly string _root = Directory.CreateTempSubdirectory("pcapviz-geo-").FullName;
-
-        public string File(string name) => Path.Combine(_root, name);
-
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(_root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
 }

@@ -276,19 +276,6 @@ public sealed class NamesCorpusTests
             "dhcp.hw.mac_addr", "dhcp.option.dhcp",
         ];
 
-        private static string? Find()
-        {
-            foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append("/usr/bin"))
-            {
-                foreach (var file in new[] { "tshark", "tshark.exe" })
-                {
-                    if (directory.Length > 0 && File.Exists(Path.Combine(directory, file)))
-                        return Path.Combine(directory, file);
-                }
-            }
-            return null;
-        }
-
         public static List<Dictionary<string, string[]>>? Rows(ITestOutputHelper output, string capture)
         {
             string[] arguments = ["-n", "-r", capture, "-Y", "dns || mdns || llmnr || tls.handshake.type == 1 || http.request || dhcp",
@@ -320,27 +307,16 @@ public sealed class NamesCorpusTests
 
         private static string? Run(ITestOutputHelper output, string[] arguments)
         {
-            var tshark = Find();
+            var tshark = ExternalTool.Find("tshark");
             if (tshark is null)
             {
                 output.WriteLine("Skipped: tshark is missing (not on PATH nor in /usr/bin), so there is no reference to compare with.");
                 return null;
             }
-            var start = new ProcessStartInfo(tshark)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in arguments)
-                start.ArgumentList.Add(argument);
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            string text = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
+            var (text, exitCode, error) = ExternalTool.Run(tshark, arguments);
             // tshark exits non-zero on a damaged file after printing every frame it could read; that is still a reference.
-            if (process.ExitCode != 0)
-                output.WriteLine($"tshark exited {process.ExitCode}: {error.Result.Trim()}");
+            if (exitCode != 0)
+                output.WriteLine($"tshark exited {exitCode}: {error}");
             return text;
         }
     }

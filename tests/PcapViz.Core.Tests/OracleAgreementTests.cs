@@ -70,7 +70,7 @@ public sealed class OracleAgreementTests
         }
     }
 
-    private static void AssertEdges(JsonElement expected, Dictionary<(string Source, string Destination), (long Packets, long Bytes)> actual, string name, int layer)
+    internal static void AssertEdges(JsonElement expected, Dictionary<(string Source, string Destination), (long Packets, long Bytes)> actual, string name, int layer)
     {
         var expectedEdges = expected.EnumerateArray()
             .Select(e => (e[0].GetString()!, e[1].GetString()!, e[2].GetInt64(), e[3].GetInt64()))

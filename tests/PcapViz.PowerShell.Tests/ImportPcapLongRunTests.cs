@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Management.Automation;
+using PcapViz.Core.Tests;
 
 namespace PcapViz.PowerShell.Tests;
 

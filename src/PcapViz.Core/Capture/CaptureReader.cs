@@ -29,6 +29,10 @@ public sealed class CaptureReader : IDisposable
     private long _pcapTicksToNs;
     private int _pcapRecordHeaderLength;
     private uint _pcapSnapLength;
+    /// <summary>Files before version 2.3 put the original length before the captured one (libpcap swaps them too).</summary>
+    private bool _pcapOldLengthOrder;
+    /// <summary>In version 2.3 either order was written; a captured length above the original one gives it away.</summary>
+    private bool _pcapEitherLengthOrder;
 
     // pcapng state: interfaces of the current section.
     private readonly List<PcapNgInterface> _interfaces = [];
@@ -132,14 +136,86 @@ public sealed class CaptureReader : IDisposable
         }
         if (!_source.Ensure(24))
             throw new NotACaptureException(Path, "the pcap file header is cut short");
+        uint version = _source.ReadUInt32At(4, _bigEndian);
+        // Major and minor are two 16-bit fields; as one 32-bit word they compare in the same order in either byte order.
+        int major = (int)(_bigEndian ? version >> 16 : version & 0xFFFF), minor = (int)(_bigEndian ? version & 0xFFFF : version >> 16);
+        _pcapOldLengthOrder = major < 2 || (major == 2 && minor < 3);
+        _pcapEitherLengthOrder = major == 2 && minor == 3;
         _pcapSnapLength = _source.ReadUInt32At(16, _bigEndian);
         // Only the low 16 bits name the link type (libpcap's LT_LINKTYPE); the upper bits carry the FCS length and
         // its "present" flag (LT_FCS_LENGTH, LT_FCS_LENGTH_PRESENT), which a 0x0FFFFFFF mask would keep.
         _pcapLinkType = (int)(_source.ReadUInt32At(20, _bigEndian) & 0xFFFF);
         _pcapTicksToNs = magic == PcapMagicNano ? 1 : 1000;
-        _pcapRecordHeaderLength = magic == PcapMagicKuznetzov ? 24 : 16;
         _linkTypes.Add(_pcapLinkType);
         _source.Advance(24);
+        _pcapRecordHeaderLength = RecordHeaderLength(magic == PcapMagicKuznetzov ? ModifiedRecordHeaders : StandardRecordHeaders);
+    }
+
+    /// <summary>
+    /// Record header lengths written under each magic number, most common first. Patched libpcaps of the late 1990s
+    /// (Red Hat 6.1: 24 bytes, Nokia IPSO: 20) kept the standard magic; SuSE 6.3 (28 bytes) kept Kuznetzov's.
+    /// </summary>
+    private static readonly int[] StandardRecordHeaders = [16, 24, 20];
+    private static readonly int[] ModifiedRecordHeaders = [24, 28];
+    /// <summary>Records a header length must walk cleanly before we trust it, as Wireshark tries the first two.</summary>
+    private const int RecordsToTry = 4;
+
+    /// <summary>
+    /// The record header length under which the first records read as records. The usual length stands unless it
+    /// stumbles where another walks further, or walks at least two records to the end of a short file: a file cut
+    /// short is damage to report, not a reason to guess another format. The file header says nothing of it, and a
+    /// wrong guess turns every packet after the first into garbage.
+    /// </summary>
+    private int RecordHeaderLength(int[] candidates)
+    {
+        int usual = CleanRecords(candidates[0], out bool usualWalkedAll);
+        if (usualWalkedAll)
+            return candidates[0];
+        int best = candidates[0], bestRecords = usual;
+        foreach (int candidate in candidates.AsSpan(1))
+        {
+            int records = CleanRecords(candidate, out bool walkedAll);
+            if (records > bestRecords || (walkedAll && records >= 2 && records >= bestRecords))
+                (best, bestRecords) = (candidate, records);
+        }
+        return best;
+    }
+
+    /// <summary>How many records in a row read cleanly with headers of <paramref name="headerLength"/> bytes.</summary>
+    private int CleanRecords(int headerLength, out bool walkedAll)
+    {
+        long fractionLimit = _pcapTicksToNs == 1 ? 1_000_000_000 : 1_000_000;
+        int offset = 0;
+        for (int record = 0; record < RecordsToTry; record++)
+        {
+            if (!_source.Ensure(offset + 1))
+            {
+                walkedAll = true;
+                return record;
+            }
+            walkedAll = false;
+            if (!_source.Ensure(offset + headerLength))
+                return record;
+            uint fraction = _source.ReadUInt32At(offset + 4, _bigEndian);
+            var (included, original) = RecordLengths(offset);
+            if (fraction >= fractionLimit || included > RecordLengthLimit || original > MaxRecordLength * 8L
+                || !_source.Ensure(offset + headerLength + (int)included))
+                return record;
+            offset += headerLength + (int)included;
+        }
+        walkedAll = true;
+        return RecordsToTry;
+    }
+
+    private uint RecordLengthLimit => Math.Min(Math.Max(_pcapSnapLength, 262144u), (uint)MaxRecordLength);
+
+    /// <summary>Captured and original length of the record whose header starts <paramref name="offset"/> bytes on.</summary>
+    private (uint Included, uint Original) RecordLengths(int offset)
+    {
+        uint first = _source.ReadUInt32At(offset + 8, _bigEndian);
+        uint second = _source.ReadUInt32At(offset + 12, _bigEndian);
+        bool swapped = _pcapOldLengthOrder || (_pcapEitherLengthOrder && first > second);
+        return swapped ? (second, first) : (first, second);
     }
 
     /// <summary>Reads the next packet; false at the end of the capture or at damage (see <see cref="Damage"/>).</summary>
@@ -185,10 +261,8 @@ public sealed class CaptureReader : IDisposable
         }
         uint seconds = _source.ReadUInt32At(0, _bigEndian);
         uint fraction = _source.ReadUInt32At(4, _bigEndian);
-        uint included = _source.ReadUInt32At(8, _bigEndian);
-        uint original = _source.ReadUInt32At(12, _bigEndian);
-        uint limit = Math.Max(_pcapSnapLength, 262144u);
-        if (included > limit || included > MaxRecordLength)
+        var (included, original) = RecordLengths(0);
+        if (included > RecordLengthLimit)
             return Fail($"a record claims {included} captured bytes, more than the snap length allows");
         if (!ClaimFitsInFile(headerLength + (long)included))
             return Fail($"a record claims {included} bytes but the file ends first");
@@ -197,7 +271,7 @@ public sealed class CaptureReader : IDisposable
         packet.LinkType = _pcapLinkType;
         packet.InterfaceId = 0;
         packet.TimestampNs = seconds * 1_000_000_000L + fraction * _pcapTicksToNs;
-        packet.OriginalLength = (int)Math.Min(Math.Max(original, included), int.MaxValue);
+        packet.OriginalLength = WireLength(packet.LinkType, original);
         packet.Data = _source.Peek(headerLength + (int)included)[headerLength..];
         _source.Advance(headerLength + (int)included);
         return true;
@@ -357,7 +431,7 @@ public sealed class CaptureReader : IDisposable
         packet.LinkType = face.LinkType;
         packet.InterfaceId = (int)interfaceId;
         packet.TimestampNs = face.ToNanoseconds(units);
-        packet.OriginalLength = (int)Math.Min(Math.Max(original, captured), int.MaxValue);
+        packet.OriginalLength = WireLength(packet.LinkType, original);
         packet.Data = block.Slice(28, (int)captured);
         return true;
     }
@@ -379,7 +453,7 @@ public sealed class CaptureReader : IDisposable
         packet.InterfaceId = 0;
         // A simple packet block carries no timestamp.
         packet.TimestampNs = 0;
-        packet.OriginalLength = (int)Math.Min(original, int.MaxValue);
+        packet.OriginalLength = WireLength(packet.LinkType, original);
         packet.Data = block.Slice(12, (int)captured);
         return true;
     }
@@ -405,9 +479,20 @@ public sealed class CaptureReader : IDisposable
         packet.LinkType = face.LinkType;
         packet.InterfaceId = interfaceId;
         packet.TimestampNs = face.ToNanoseconds(units);
-        packet.OriginalLength = (int)Math.Min(Math.Max(original, captured), int.MaxValue);
+        packet.OriginalLength = WireLength(packet.LinkType, original);
         packet.Data = block.Slice(28, (int)captured);
         return true;
+    }
+
+    /// <summary>
+    /// The length of the packet on the wire, as the record states it (even below the captured length, as Wireshark
+    /// keeps it). SunATM records count their 4-byte pseudo-header, which never crossed the wire.
+    /// </summary>
+    private static int WireLength(int linkType, uint original)
+    {
+        if (linkType == Decoding.LinkType.SunAtm)
+            original -= Math.Min(original, 4u);
+        return (int)Math.Min(original, int.MaxValue);
     }
 
     public void Dispose() => _source.Dispose();

@@ -15,7 +15,18 @@ public static class EtherType
     public const ushort QinQ = 0x88A8;
     public const ushort Lldp = 0x88CC;
     public const ushort QinQLegacy = 0x9100;
-    public const ushort QinQLegacy2 = 0x9200;
+    public const ushort Ppp = 0x880B;
+    /// <summary>Tags that sit between the link addresses and the EtherType, each followed by the real EtherType.</summary>
+    public const ushort VnTag = 0x8926;
+    public const ushort ETag = 0x893F;
+    public const ushort CiscoMetaData = 0x8909;
+    public const ushort RTag = 0xF1C1;
+    /// <summary>802.1ah provider backbone bridging: a service tag, then the customer's own Ethernet header.</summary>
+    public const ushort BackboneServiceTag = 0x88E7;
+    /// <summary>Jumbo frames too long for a length field: LLC follows, as after an 802.3 length.</summary>
+    public const ushort JumboLlc = 0x8870;
+    /// <summary>Largest 802.3 length; 1501 to 1535 are neither lengths nor EtherTypes.</summary>
+    public const ushort MaxLength = 1500;
 
     /// <summary>
     /// 802.3 frames carry a length, not a type; we file their LLC payload under values below 0x0600,
@@ -38,6 +49,7 @@ public static class EtherType
         Eapol => "EAPOL",
         PppoeDiscovery => "PPPoED",
         PppoeSession => "PPPoE",
+        Ppp => "PPP",
         Mpls or MplsMulticast => "MPLS",
         0x88CA => "TIPC",
         0x8809 => "LACP",

@@ -52,6 +52,47 @@ public static class PacketDecoder
             case LinkType.Ppi:
                 DecodePpi(data, offset, ref p, depth);
                 break;
+            case LinkType.Ppp or LinkType.PppHdlc:
+                DecodePpp(data, offset, ref p, depth);
+                break;
+            case LinkType.CiscoHdlc:
+                DecodeCiscoHdlc(data, offset, ref p, depth);
+                break;
+            case LinkType.PppEther:
+                DecodeEtherPayload(data, offset, EtherType.PppoeSession, ref p, depth);
+                break;
+            case LinkType.AtmRfc1483:
+                DecodeEtherPayload(data, offset, 0, ref p, depth);
+                break;
+            case LinkType.SunAtm:
+                // Flags, VPI and VCI before the LLC header.
+                Skip(data, offset, 4, ref p, depth, static (d, o, ref q, n) => DecodeEtherPayload(d, o, 0, ref q, n));
+                break;
+            case LinkType.TokenRing:
+                DecodeTokenRing(data, offset, ref p, depth);
+                break;
+            case LinkType.Enc:
+                // OpenBSD's IPsec view: address family, SPI and flags, then the IP packet.
+                Skip(data, offset, 12, ref p, depth, static (d, o, ref q, _) => DecodeIpByVersion(d, o, ref q));
+                break;
+            case LinkType.Prism or LinkType.Avs:
+                DecodeWlanCaptureHeader(data, offset, ref p, depth);
+                break;
+            case LinkType.PkTap:
+                DecodePkTap(data, offset, ref p, depth);
+                break;
+            case LinkType.Fddi:
+                DecodeFddi(data, offset, ref p, depth);
+                break;
+            case LinkType.PfLog:
+                DecodePfLog(data, offset, ref p);
+                break;
+            case LinkType.IpNet:
+                DecodeIpNet(data, offset, ref p);
+                break;
+            case LinkType.NfLog:
+                DecodeNfLog(data, offset, ref p);
+                break;
             default:
                 p.Status = DecodeStatus.UnsupportedLinkType;
                 break;
@@ -84,7 +125,7 @@ public static class PacketDecoder
             int left = data.Length - offset;
             switch (type)
             {
-                case EtherType.Vlan or EtherType.QinQ or EtherType.QinQLegacy or EtherType.QinQLegacy2:
+                case EtherType.Vlan or EtherType.QinQ or EtherType.QinQLegacy:
                     if (left < 4)
                         { Malformed(ref p, type); return; }
                     if (!p.Has(PacketFlags.HasVlan))
@@ -95,10 +136,34 @@ public static class PacketDecoder
                     type = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 2, 2));
                     offset += 4;
                     continue;
-                case < 0x0600:
+                case EtherType.VnTag or EtherType.RTag or EtherType.ETag or EtherType.CiscoMetaData or EtherType.BackboneServiceTag:
+                    // The customer header behind a backbone tag is not the frame's: its outer link addresses stay.
+                    int tagLength = type switch { EtherType.VnTag or EtherType.RTag => 4, EtherType.BackboneServiceTag => 16, _ => 6 };
+                    if (left < tagLength + 2)
+                        { Malformed(ref p, type); return; }
+                    type = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + tagLength, 2));
+                    offset += tagLength + 2;
+                    continue;
+                case > EtherType.MaxLength and < 0x0600:
+                    p.EtherType = 0;
+                    return;
+                case <= EtherType.MaxLength or EtherType.JumboLlc:
+                    // An 802.3 length bounds the frame: what follows it is padding (the 0 of 802.11 and cooked LLC is no length).
+                    if (type is > 0 and <= EtherType.MaxLength && type < left)
+                    {
+                        data = data[..(offset + type)];
+                        left = type;
+                    }
                     if (left < 3)
                         { Malformed(ref p, 0); return; }
                     byte dsap = data[offset], ssap = data[offset + 1], control = data[offset + 2];
+                    if (dsap == 0x06 && ssap == 0x06 && control == 0x03)
+                    {
+                        // IP straight on LLC (RFC 948's SAP 6), without SNAP.
+                        offset += 3;
+                        type = EtherType.Ipv4;
+                        continue;
+                    }
                     if (dsap == 0xAA && ssap == 0xAA && control == 0x03)
                     {
                         if (left < 8)
@@ -149,13 +214,15 @@ public static class PacketDecoder
                 case EtherType.PppoeSession:
                     if (left < 8)
                         { Malformed(ref p, EtherType.PppoeSession); return; }
+                    int sessionLength = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 4, 2));
+                    if (sessionLength < 2)
+                        { Malformed(ref p, EtherType.PppoeSession); return; }
+                    if (sessionLength < left - 6)
+                        data = data[..(offset + 6 + sessionLength)];
                     ushort ppp = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 6, 2));
                     offset += 8;
-                    if (ppp == 0x0021)
-                        type = EtherType.Ipv4;
-                    else if (ppp == 0x0057)
-                        type = EtherType.Ipv6;
-                    else
+                    type = PppEtherType(ppp);
+                    if (type == EtherType.Ppp)
                     {
                         p.EtherType = EtherType.PppoeSession;
                         return;
@@ -216,7 +283,8 @@ public static class PacketDecoder
         // A zero total length is what TSO-offloading NICs leave behind; Wireshark then trusts the capture.
         if (totalLength == 0)
             totalLength = left;
-        if (headerLength < 20 || totalLength < headerLength)
+        // Addresses from a header cut short (inside its options, say) are not trusted, as Wireshark does not.
+        if (headerLength < 20 || totalLength < headerLength || left < headerLength)
         {
             p.Status = DecodeStatus.Malformed;
             return;
@@ -229,11 +297,6 @@ public static class PacketDecoder
         if ((BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 6, 2)) & 0x1FFF) != 0)
         {
             p.Flags |= PacketFlags.Fragment;
-            return;
-        }
-        if (left < headerLength)
-        {
-            p.Status = DecodeStatus.Malformed;
             return;
         }
         DecodeTransport(data, offset + headerLength, offset + Math.Min(totalLength, left), ref p);
@@ -256,14 +319,16 @@ public static class PacketDecoder
         p.SourceLow = BinaryPrimitives.ReadUInt64BigEndian(data.Slice(offset + 16, 8));
         p.DestinationHigh = BinaryPrimitives.ReadUInt64BigEndian(data.Slice(offset + 24, 8));
         p.DestinationLow = BinaryPrimitives.ReadUInt64BigEndian(data.Slice(offset + 32, 8));
-        // A zero payload length means a jumbogram; the capture bounds it.
-        int end = payloadLength == 0 ? data.Length : Math.Min(offset + 40 + payloadLength, data.Length);
+        // A zero payload length means a jumbogram, whose length a hop-by-hop option carries; the capture bounds it.
+        // Without hop-by-hop options (as segmentation offload leaves it), the header claims no payload at all.
+        int end = payloadLength == 0 ? (next == 0 ? data.Length : offset + 40) : Math.Min(offset + 40 + payloadLength, data.Length);
         int position = offset + 40;
-        for (int headers = 0; headers < 16; headers++)
+        // Hop-by-hop, routing and destination options only: mobility, HIP and shim6 headers end the chain, as in Wireshark.
+        for (int headers = 0; headers < 64; headers++)
         {
             switch (next)
             {
-                case 0 or 43 or 60 or 135 or 139 or 140 or 253 or 254:
+                case 0 or 43 or 60:
                     if (end - position < 2)
                     {
                         p.Protocol = next;
@@ -387,7 +452,8 @@ public static class PacketDecoder
             case 2:
                 DecodeIpv4(data, offset + 4, ref p);
                 break;
-            case 10 or 24 or 28 or 30:
+            // BSD, FreeBSD and Darwin values; Linux's 10 never appears here, and Wireshark does not read it as IPv6.
+            case 24 or 28 or 30:
                 DecodeIpv6(data, offset + 4, ref p);
                 break;
             default:
@@ -431,6 +497,9 @@ public static class PacketDecoder
             case 0x0004:
                 DecodeEtherPayload(data, offset, 0, ref p, depth);
                 return;
+            case < 0x0600:
+                p.EtherType = 0;
+                return;
             default:
                 DecodeEtherPayload(data, offset, protocol, ref p, depth);
                 return;
@@ -450,7 +519,28 @@ public static class PacketDecoder
             p.Status = DecodeStatus.Malformed;
             return;
         }
-        Decode80211(data, offset + length, ref p, depth);
+        Decode80211(data, offset + length, ref p, depth, RadiotapDataPad(data.Slice(offset, length)));
+    }
+
+    /// <summary>
+    /// Whether the radiotap Flags field says the 802.11 header is padded to a multiple of four bytes (as Atheros
+    /// drivers write it): Flags is the second field, after the 8-byte TSFT, past every extended presence word.
+    /// </summary>
+    private static bool RadiotapDataPad(ReadOnlySpan<byte> header)
+    {
+        uint present = BinaryPrimitives.ReadUInt32LittleEndian(header.Slice(4, 4));
+        int position = 8;
+        for (uint word = present; (word & 0x8000_0000) != 0; position += 4)
+        {
+            if (header.Length < position + 4)
+                return false;
+            word = BinaryPrimitives.ReadUInt32LittleEndian(header.Slice(position, 4));
+        }
+        if ((present & 0b10) == 0)
+            return false;
+        if ((present & 0b01) != 0)
+            position = ((position + 7) & ~7) + 8;
+        return header.Length > position && (header[position] & 0x20) != 0;
     }
 
     private static void DecodePpi(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
@@ -470,7 +560,7 @@ public static class PacketDecoder
         DecodeLink(inner, data, offset + length, ref p, depth + 1);
     }
 
-    private static void Decode80211(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
+    private static void Decode80211(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth, bool dataPad = false)
     {
         int left = data.Length - offset;
         if (left < 10)
@@ -508,6 +598,10 @@ public static class PacketDecoder
             case 2:
                 bool qos = (subtype & 0x08) != 0;
                 int headerLength = 24 + (toDs && fromDs ? 6 : 0) + (qos ? 2 : 0) + (qos && (control1 & 0x80) != 0 ? 4 : 0);
+                // An aggregate (A-MSDU) starts with a subframe header: its own addresses and length, then LLC.
+                bool aggregate = qos && left >= 24 + (toDs && fromDs ? 6 : 0) + 1 && (data[offset + 24 + (toDs && fromDs ? 6 : 0)] & 0x80) != 0;
+                if (dataPad)
+                    headerLength = (headerLength + 3) & ~3;
                 if (left < headerLength)
                 {
                     p.EtherType = EtherType.Ieee80211ProtectedData;
@@ -525,11 +619,253 @@ public static class PacketDecoder
                     p.EtherType = EtherType.Ieee80211ProtectedData;
                     return;
                 }
-                DecodeEtherPayload(data, offset + headerLength, 0, ref p, depth);
+                DecodeEtherPayload(data, offset + headerLength + (aggregate ? 14 : 0), 0, ref p, depth);
                 return;
             default:
                 p.EtherType = EtherType.Ieee80211Management;
                 return;
         }
+    }
+
+    /// <summary>The EtherType a PPP protocol number carries, or <see cref="EtherType.Ppp"/> for PPP's own protocols.</summary>
+    private static ushort PppEtherType(int protocol) => protocol switch
+    {
+        0x0021 => EtherType.Ipv4,
+        0x0057 => EtherType.Ipv6,
+        0x0281 => EtherType.Mpls,
+        0x0283 => EtherType.MplsMulticast,
+        _ => EtherType.Ppp,
+    };
+
+    /// <summary>
+    /// PPP with or without its HDLC address and control bytes (ff 03), with a one- or two-byte protocol (an odd first
+    /// byte is a compressed one); links that are Cisco HDLC under a PPP link type start with 0x0f or 0x8f.
+    /// </summary>
+    private static void DecodePpp(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
+    {
+        int left = data.Length - offset;
+        if (left < 2)
+        {
+            Malformed(ref p, EtherType.Ppp);
+            return;
+        }
+        if (data[offset] is 0x0F or 0x8F)
+        {
+            DecodeCiscoHdlc(data, offset, ref p, depth);
+            return;
+        }
+        if (data[offset] == 0xFF && data[offset + 1] == 0x03)
+        {
+            offset += 2;
+            left -= 2;
+        }
+        if (left < 1)
+        {
+            Malformed(ref p, EtherType.Ppp);
+            return;
+        }
+        int protocol;
+        if ((data[offset] & 1) != 0)
+        {
+            protocol = data[offset];
+            offset += 1;
+        }
+        else
+        {
+            if (left < 2)
+            {
+                Malformed(ref p, EtherType.Ppp);
+                return;
+            }
+            protocol = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset, 2));
+            offset += 2;
+        }
+        ushort type = PppEtherType(protocol);
+        if (type == EtherType.Ppp)
+        {
+            p.EtherType = EtherType.Ppp;
+            return;
+        }
+        DecodeEtherPayload(data, offset, type, ref p, depth);
+    }
+
+    /// <summary>Cisco HDLC: address, control, then an EtherType.</summary>
+    private static void DecodeCiscoHdlc(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
+    {
+        if (data.Length - offset < 4)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        DecodeEtherPayload(data, offset + 4, BinaryPrimitives.ReadUInt16BigEndian(data.Slice(offset + 2, 2)), ref p, depth);
+    }
+
+    /// <summary>
+    /// FDDI: frame control and two addresses, then LLC. The addresses stay out of the flow: FDDI is no Ethernet, and its
+    /// on-the-wire bit order differs.
+    /// </summary>
+    private static void DecodeFddi(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
+    {
+        if (data.Length - offset < 13 + 3)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        DecodeEtherPayload(data, offset + 13, 0, ref p, depth);
+    }
+
+    /// <summary>OpenBSD's pf log: a header of the length its first byte gives (padded to four bytes), then IP.</summary>
+    private static void DecodePfLog(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p)
+    {
+        if (data.Length - offset < 2)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        int headerLength = (data[offset] + 3) & ~3;
+        byte family = data[offset + 1];
+        if (headerLength < 4 || data.Length - offset < headerLength)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        DecodeIpByFamily(data, offset + headerLength, family, ref p);
+    }
+
+    /// <summary>Solaris IPNET: a 24-byte header whose second byte is the address family (Solaris AF_INET6 is 26).</summary>
+    private static void DecodeIpNet(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p)
+    {
+        if (data.Length - offset < 24)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        DecodeIpByFamily(data, offset + 24, data[offset + 1], ref p);
+    }
+
+    private static void DecodeIpByFamily(ReadOnlySpan<byte> data, int offset, int family, ref DecodedPacket p)
+    {
+        switch (family)
+        {
+            case 2:
+                DecodeIpv4(data, offset, ref p);
+                return;
+            case 10 or 24 or 26 or 28 or 30:
+                DecodeIpv6(data, offset, ref p);
+                return;
+            default:
+                p.EtherType = 0;
+                return;
+        }
+    }
+
+    /// <summary>
+    /// Linux NFLOG: a 4-byte header, then type-length-value attributes in the writing host's byte order, each padded
+    /// to four bytes; attribute 9 is the packet itself, from its network header on.
+    /// </summary>
+    private static void DecodeNfLog(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p)
+    {
+        const int PayloadAttribute = 9;
+        if (data.Length - offset < 4)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        byte family = data[offset];
+        int position = offset + 4;
+        bool bigEndian = false;
+        while (data.Length - position >= 4)
+        {
+            int length = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(data.Slice(position, 2)) : BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(position, 2));
+            int type = (bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(data.Slice(position + 2, 2)) : BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(position + 2, 2))) & 0x7FFF;
+            if (length < 4 && position == offset + 4 && !bigEndian)
+            {
+                // The host order is not recorded: a first attribute that makes no sense little-endian is read big-endian.
+                bigEndian = true;
+                continue;
+            }
+            if (length < 4)
+                break;
+            if (type == PayloadAttribute)
+            {
+                var payload = data[..Math.Min(data.Length, position + length)];
+                if (family is 2 or 10)
+                    DecodeIpByFamily(payload, position + 4, family, ref p);
+                else
+                    DecodeIpByVersion(payload, position + 4, ref p);
+                return;
+            }
+            position += (length + 3) & ~3;
+        }
+        p.EtherType = 0;
+    }
+
+    private delegate void Continuation(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth);
+
+    /// <summary>Passes over a fixed-length link header, or marks the packet malformed when it is cut short.</summary>
+    private static void Skip(ReadOnlySpan<byte> data, int offset, int length, ref DecodedPacket p, int depth, Continuation next)
+    {
+        if (data.Length - offset < length)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        next(data, offset + length, ref p, depth);
+    }
+
+    /// <summary>Token Ring: access and frame control, two addresses, source routing when the source's top bit says so, then LLC.</summary>
+    private static void DecodeTokenRing(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
+    {
+        if (data.Length - offset < 14)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        int routing = (data[offset + 8] & 0x80) != 0 && data.Length - offset > 14 ? data[offset + 14] & 0x1F : 0;
+        if (data.Length - offset < 14 + routing)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        DecodeEtherPayload(data, offset + 14 + routing, 0, ref p, depth);
+    }
+
+    /// <summary>
+    /// 802.11 behind a Prism or AVS capture header. Either link type may hold either header: AVS begins with its
+    /// magic number and gives its length big-endian, Prism gives its length little-endian.
+    /// </summary>
+    private static void DecodeWlanCaptureHeader(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
+    {
+        if (data.Length - offset < 8)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        bool avs = (BinaryPrimitives.ReadUInt32BigEndian(data.Slice(offset, 4)) & 0xFFFF_FFF0) == 0x8021_1000;
+        uint length = avs ? BinaryPrimitives.ReadUInt32BigEndian(data.Slice(offset + 4, 4)) : BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(offset + 4, 4));
+        if (length < 8 || length > data.Length - offset)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        Decode80211(data, offset + (int)length, ref p, depth);
+    }
+
+    /// <summary>Apple's PKTAP: a header of the length its first field gives, naming the link type of the packet after it.</summary>
+    private static void DecodePkTap(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
+    {
+        if (data.Length - offset < 12 || depth >= MaxNesting)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(offset, 4));
+        int inner = (int)BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(offset + 8, 4));
+        if (length < 12 || length > data.Length - offset)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        DecodeLink(inner, data, offset + (int)length, ref p, depth + 1);
     }
 }

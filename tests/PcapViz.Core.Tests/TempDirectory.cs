@@ -1,5 +1,6 @@
-namespace PcapViz.PowerShell.Tests;
+namespace PcapViz.Core.Tests;
 
+/// <summary>A private temporary directory, deleted with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory() => Directory.CreateDirectory(Path);

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using PcapViz.Core.Analysis;
+using PcapViz.Core.Topology;
+using Xunit.Abstractions;
+
+namespace PcapViz.Core.Tests;
+
+/// <summary>
+/// Beyond the corpus: hundreds of generated encapsulations (tests/tools/gen-encapsulations.py: link types, tags,
+/// tunnels, extension headers, truncations, malformed headers) give the same edges as tshark run live on them through
+/// the shared oracle. The cases are merged into one capture, so tshark runs once.
+/// </summary>
+public sealed class EncapsulationOracleTests(ITestOutputHelper output)
+{
+    /// <summary>Cases where we knowingly differ from tshark 4.0, and why; every other case must agree.</summary>
+    private static readonly Dictionary<string, string> KnownDifferences = new()
+    {
+        ["addrfmt_00"] = "the oracle writes IPv4-mapped IPv6 addresses as Python 3.11's ipaddress does (::ffff:a00:1); we write RFC 5952's ::ffff:10.0.0.1",
+        ["addrfmt_01"] = "IPv4-compatible IPv6 text: Python's ::a00:1 against .NET's ::10.0.0.1",
+        ["addrfmt_02"] = "IPv4-translated IPv6 text: Python's hexadecimal against .NET's dotted tail",
+        ["addrfmt_15"] = "IPv4-mapped broadcast text, as addrfmt_00",
+        ["addrfmt_all"] = "holds the addresses of addrfmt_00 to addrfmt_15",
+        ["mpls219_ipv4"] = "tshark 4.0 cannot read link type MPLS (219) at all, so its packet count is 0",
+        ["mpls_pw_cw_eth"] = "tshark finds an Ethernet pseudowire by a vendor OUI heuristic; we read any control word of 0 as one",
+        ["mpls_pw_nocw_eth_knownoui"] = "an Ethernet pseudowire without control word: tshark's OUI heuristic finds it, we do not guess",
+        ["eth_vlan_stack_31"] = "tshark stops at its own tag nesting limit; we peel all 31 tags",
+        ["eth_isl_eth_ipv4"] = "Cisco ISL framing is not decoded",
+        ["eth_cisco_isl_like"] = "Cisco ISL framing is not decoded",
+        ["ip6_hbh_opt_len_overrun"] = "tshark gives up on a hop-by-hop option running past its header; we step over the header by its own length",
+        ["ip6_jumbogram"] = "a Jumbo option with an invalid length: tshark drops the ports, we bound the packet by the capture",
+        ["null0_ppp_ff03"] = "PPP framing under a NULL link header is not decoded",
+        ["null0_af2_bepcap_ppp"] = "PPP framing under a NULL link header is not decoded",
+        ["null0_hdr_irix_af2"] = "IRIX's 16-bit address family in the NULL header is not decoded",
+        ["null0_bepcap_hdr_irix_af2"] = "IRIX's 16-bit address family in the NULL header is not decoded",
+        ["ppp9_bcp_ethernet"] = "bridged Ethernet over PPP (BCP) is not decoded",
+        ["ppp9_poison_bcp_then_good"] = "bridged Ethernet over PPP (BCP) is not decoded",
+        ["ppp9_vj_uncompressed"] = "Van Jacobson compressed TCP/IP over PPP is not decoded",
+        ["ppp9_poison_vj_then_good"] = "Van Jacobson compressed TCP/IP over PPP is not decoded",
+        ["ppp9_poison_mp_then_good"] = "multilink PPP fragments are not reassembled",
+        ["chdlc104_ethbridge"] = "bridged Ethernet over Cisco HDLC is not decoded",
+        ["sll113_proto0003_eth"] = "a whole Ethernet frame inside a cooked header (protocol 3) is not decoded",
+        ["sll113_radiotap_803"] = "radiotap inside a cooked header is not decoded",
+        ["erf197_eth_ipv4"] = "ERF records inside pcap are not decoded",
+        ["frelay107_nlpid_ip"] = "Frame Relay is not decoded",
+        ["upperpdu252_ip"] = "Wireshark's exported PDUs are not decoded",
+        ["wlan105_mesh_qos"] = "802.11s mesh control is not decoded",
+        ["wlan105_mesh_qos_fromds"] = "802.11s mesh control is not decoded",
+    };
+
+    /// <summary>Link types whose layer-2 figures the oracle leaves out (it counts frames that begin with Ethernet only).</summary>
+    private const int EthernetLinkType = 1;
+
+    [Fact]
+    public void Generated_encapsulations_give_tshark_s_edges_at_every_layer()
+    {
+        string? python = ExternalTool.Find("python3"), tshark = ExternalTool.Find("tshark"), mergecap = ExternalTool.Find("mergecap");
+        if (python is null || tshark is null || mergecap is null)
+        {
+            output.WriteLine("Skipped: python3, tshark and mergecap are all needed (tshark is the reference; mergecap merges the cases).");
+            return;
+        }
+        using var temp = new TempDirectory();
+        string cases = Path.Combine(temp.Path, "cases");
+        ExternalTool.Succeed(python, [Path.Combine(Corpus.RepositoryRoot, "tests", "tools", "gen-encapsulations.py"), cases]);
+        var files = Directory.GetFiles(cases).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(files.Length > 300, $"the generator wrote only {files.Length} cases");
+        var compared = files.Where(f => !KnownDifferences.ContainsKey(Path.GetFileNameWithoutExtension(f))).ToArray();
+        Assert.Equal(files.Length - KnownDifferences.Count, compared.Length);
+
+        var ethernet = compared.Where(f => f.EndsWith(".pcap", StringComparison.Ordinal) && PcapLinkType(f) == EthernetLinkType).ToArray();
+        string all = Merge(mergecap, compared, Path.Combine(temp.Path, "all.pcapng"));
+        string onEthernet = Merge(mergecap, ethernet, Path.Combine(temp.Path, "ethernet.pcapng"));
+        output.WriteLine($"{compared.Length} cases compared ({ethernet.Length} on Ethernet at layer 2), {KnownDifferences.Count} known differences left out");
+
+        var reference = Oracle(python, all);
+        var capture = CaptureAnalyzer.Analyze(all);
+        Assert.Equal(reference.GetProperty("packets").GetInt64(), capture.Packets);
+        foreach (int layer in new[] { 3, 4 })
+            OracleAgreementTests.AssertEdges(reference.GetProperty("l" + layer), Edges(capture, layer), "generated cases", layer);
+        OracleAgreementTests.AssertEdges(Oracle(python, onEthernet).GetProperty("l2"), Edges(CaptureAnalyzer.Analyze(onEthernet), 2), "generated Ethernet cases", 2);
+    }
+
+    private static string Merge(string mergecap, string[] files, string merged)
+    {
+        // Concatenated, not merged by time: each case keeps its own link type as an interface of the pcapng.
+        ExternalTool.Succeed(mergecap, ["-a", "-F", "pcapng", "-w", merged, .. files]);
+        return merged;
+    }
+
+    private static JsonElement Oracle(string python, string capture) =>
+        JsonDocument.Parse(ExternalTool.Succeed(python, [Path.Combine(Corpus.SharedRoot, "tools", "oracle.py"), capture])).RootElement;
+
+    /// <summary>The link type of a classic pcap written by the generator (little-endian).</summary>
+    private static int PcapLinkType(string path)
+    {
+        Span<byte> header = stackalloc byte[24];
+        using var file = File.OpenRead(path);
+        file.ReadExactly(header);
+        return (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) & 0xFFFF);
+    }
+
+    private static Dictionary<(string Source, string Destination), (long Packets, long Bytes)> Edges(PcapCapture capture, int layer)
+    {
+        var input = new TopologyInput();
+        input.AddCapture(capture);
+        return TopologyBuilder.Build(input, new TopologyOptions { Layer = layer }).Edges.ToDictionary(e => (e.Source, e.Destination), e => (e.Packets, e.Bytes));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace PcapViz.Core.Tests;
+
+/// <summary>Outside programs the reference tests run (tshark, mergecap, python3): found on PATH, or absent.</summary>
+internal static class ExternalTool
+{
+    public static string? Find(string name)
+    {
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append("/usr/bin"))
+        {
+            foreach (var file in new[] { name, name + ".exe" })
+            {
+                if (directory.Length > 0 && File.Exists(Path.Combine(directory, file)))
+                    return Path.Combine(directory, file);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Runs a program to its end: its standard output, exit code and standard error.</summary>
+    public static (string Output, int ExitCode, string Error) Run(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (text, process.ExitCode, error.Result.Trim());
+    }
+
+    /// <summary>As <see cref="Run"/>, failing the test when the program does not succeed.</summary>
+    public static string Succeed(string program, IEnumerable<string> arguments)
+    {
+        var (output, exitCode, error) = Run(program, arguments);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"{Path.GetFileName(program)} exited {exitCode}: {error}");
+    }
+}
