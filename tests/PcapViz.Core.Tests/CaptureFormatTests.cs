@@ -125,6 +125,22 @@ public sealed class CaptureFormatTests
         Assert.Equal([FrameA, FrameB, FrameA, FrameB, FrameA], packets.Select(p => p.Data).ToArray());
     }
 
+    [Fact]
+    public void Ordinary_pcap_cut_short_keeps_its_16_byte_record_headers()
+    {
+        // Read 8 bytes late, the second record's data (a macOS loopback header, IPv6) looks like a clean 24-byte header.
+        var first = Frames.Null(24, bigEndianHost: false, RawV4);
+        var second = Frames.Cat([0x1E, 0, 0, 0, 0x60, 0, 0, 0], Frames.Payload(80));
+        var bytes = CaptureBuilder.Pcap(LinkType.Null).Record(Epoch2023, 5, first).Record(Epoch2023, 6, second).ToArray();
+        var cut = bytes[..^30];
+
+        var (packets, damage, _, _) = Read(cut);
+
+        Assert.Equal([first], packets.Select(p => p.Data).ToArray());
+        Assert.NotNull(damage);
+        Assert.Equal(24 + 16 + first.Length, damage.Offset);
+    }
+
     [Theory]
     [InlineData(0, false)]
     [InlineData(2, false)]

@@ -8,7 +8,8 @@ namespace PcapViz.Core.Tests;
 /// <summary>
 /// Beyond the corpus: hundreds of generated encapsulations (tests/tools/gen-encapsulations.py: link types, tags,
 /// tunnels, extension headers, truncations, malformed headers) give the same edges as tshark run live on them through
-/// the shared oracle. The cases are merged into one capture, so tshark runs once.
+/// the shared oracle. tshark reads the cases merged into one capture, so it runs once; we read every case file as
+/// it was written, so our reading of each container (classic pcap of either byte order, pcapng) is compared too.
 /// </summary>
 public sealed class EncapsulationOracleTests(ITestOutputHelper output)
 {
@@ -67,17 +68,17 @@ public sealed class EncapsulationOracleTests(ITestOutputHelper output)
         var compared = files.Where(f => !KnownDifferences.ContainsKey(Path.GetFileNameWithoutExtension(f))).ToArray();
         Assert.Equal(files.Length - KnownDifferences.Count, compared.Length);
 
-        var ethernet = compared.Where(f => f.EndsWith(".pcap", StringComparison.Ordinal) && PcapLinkType(f) == EthernetLinkType).ToArray();
+        var ethernet = compared.Where(f => PcapLinkType(f) == EthernetLinkType).ToArray();
         string all = Merge(mergecap, compared, Path.Combine(temp.Path, "all.pcapng"));
         string onEthernet = Merge(mergecap, ethernet, Path.Combine(temp.Path, "ethernet.pcapng"));
         output.WriteLine($"{compared.Length} cases compared ({ethernet.Length} on Ethernet at layer 2), {KnownDifferences.Count} known differences left out");
 
         var reference = Oracle(python, all);
-        var capture = CaptureAnalyzer.Analyze(all);
-        Assert.Equal(reference.GetProperty("packets").GetInt64(), capture.Packets);
+        var captures = compared.Select(f => CaptureAnalyzer.Analyze(f)).ToArray();
+        Assert.Equal(reference.GetProperty("packets").GetInt64(), captures.Sum(c => c.Packets));
         foreach (int layer in new[] { 3, 4 })
-            OracleAgreementTests.AssertEdges(reference.GetProperty("l" + layer), Edges(capture, layer), "generated cases", layer);
-        OracleAgreementTests.AssertEdges(Oracle(python, onEthernet).GetProperty("l2"), Edges(CaptureAnalyzer.Analyze(onEthernet), 2), "generated Ethernet cases", 2);
+            OracleAgreementTests.AssertEdges(reference.GetProperty("l" + layer), Edges(captures, layer), "generated cases", layer);
+        OracleAgreementTests.AssertEdges(Oracle(python, onEthernet).GetProperty("l2"), Edges(ethernet.Select(f => CaptureAnalyzer.Analyze(f)), 2), "generated Ethernet cases", 2);
     }
 
     private static string Merge(string mergecap, string[] files, string merged)
@@ -90,19 +91,27 @@ public sealed class EncapsulationOracleTests(ITestOutputHelper output)
     private static JsonElement Oracle(string python, string capture) =>
         JsonDocument.Parse(ExternalTool.Succeed(python, [Path.Combine(Corpus.SharedRoot, "tools", "oracle.py"), capture])).RootElement;
 
-    /// <summary>The link type of a classic pcap written by the generator (little-endian).</summary>
+    /// <summary>The link type of a classic pcap in either byte order, or -1 for anything else (pcapng).</summary>
     private static int PcapLinkType(string path)
     {
         Span<byte> header = stackalloc byte[24];
         using var file = File.OpenRead(path);
-        file.ReadExactly(header);
-        return (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) & 0xFFFF);
+        if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+            return -1;
+        uint magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header);
+        bool little = magic is 0xA1B2C3D4 or 0xA1B23C4D or 0xA1B2CD34;
+        bool big = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(magic) is 0xA1B2C3D4 or 0xA1B23C4D or 0xA1B2CD34;
+        if (!little && !big)
+            return -1;
+        uint field = little ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) : System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[20..]);
+        return (int)(field & 0xFFFF);
     }
 
-    private static Dictionary<(string Source, string Destination), (long Packets, long Bytes)> Edges(PcapCapture capture, int layer)
+    private static Dictionary<(string Source, string Destination), (long Packets, long Bytes)> Edges(IEnumerable<PcapCapture> captures, int layer)
     {
         var input = new TopologyInput();
-        input.AddCapture(capture);
+        foreach (var capture in captures)
+            input.AddCapture(capture);
         return TopologyBuilder.Build(input, new TopologyOptions { Layer = layer }).Edges.ToDictionary(e => (e.Source, e.Destination), e => (e.Packets, e.Bytes));
     }
 }

@@ -706,11 +706,14 @@ public sealed class PacketDecoderTests
         AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
     }
 
-    [Fact]
-    public void Nflog_finds_the_packet_among_its_attributes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Nflog_finds_the_packet_among_its_attributes_in_either_byte_order(bool bigEndianHost)
     {
-        byte[] prefix = Cat(Le16(4 + 6), Le16(10), [.. "drop"u8, 0, 0], [0, 0]);
-        var frame = Cat([2, 0, 0, 0], prefix, Le16(4 + UdpV4.Length), Le16(9), UdpV4);
+        byte[] Host16(int value) => bigEndianHost ? Be16(value) : Le16(value);
+        byte[] prefix = Cat(Host16(4 + 6), Host16(10), [.. "drop"u8, 0, 0], [0, 0]);
+        var frame = Cat([2, 0, 0, 0], prefix, Host16(4 + UdpV4.Length), Host16(9), UdpV4);
 
         var p = Decode(LinkType.NfLog, frame);
 
@@ -728,11 +731,21 @@ public sealed class PacketDecoderTests
         AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
     }
 
-    [Fact]
-    public void Radiotap_data_pad_moves_llc_to_a_four_byte_boundary()
+    public static TheoryData<byte[]> PaddedRadiotapHeaders => new()
     {
-        // Present: Flags only; Flags 0x20 (data pad). A QoS header of 26 bytes is padded to 28.
-        var radiotap = Cat([0, 0], Le16(9), Le32(0b10), [0x20]);
+        // Flags only.
+        Cat([0, 0], Le16(9), Le32(0b10), [0x20]),
+        // TSFT first: Flags after its 8 bytes, aligned to 8 from the header's start.
+        Cat([0, 0], Le16(17), Le32(0b11), new byte[8], [0x20]),
+        // An extended presence word pushes the fields 4 bytes on, and TSFT's alignment with them.
+        Cat([0, 0], Le16(25), Le32(0x8000_0003), Le32(0), new byte[4], new byte[8], [0x20]),
+    };
+
+    [Theory]
+    [MemberData(nameof(PaddedRadiotapHeaders))]
+    public void Radiotap_data_pad_moves_llc_to_a_four_byte_boundary(byte[] radiotap)
+    {
+        // Flags 0x20 (data pad): a QoS header of 26 bytes is padded to 28.
         var body = Cat(new byte[2], LlcSnap(EtherType.Ipv4), UdpV4);
         var p = Decode(LinkType.Ieee80211Radiotap, Cat(radiotap, Ieee80211Data(true, false, MacC, MacA, MacB, body, qos: true)));
 
@@ -749,6 +762,18 @@ public sealed class PacketDecoderTests
         var p = Decode(LinkType.Ieee80211, frame);
 
         AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+    }
+
+    [Fact]
+    public void An_8023_length_leaves_trailing_padding_out_of_the_payload()
+    {
+        var llc = Cat([0xAA, 0xAA, 0x03, 0, 0, 0], Be16(EtherType.Ipv4), UdpV4);
+        var frame = Cat(Mac(MacB), Mac(MacA), Be16(llc.Length), llc, new byte[16]);
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Udp17);
+        Assert.Equal(9, p.PayloadLength);
     }
 
     [Fact]

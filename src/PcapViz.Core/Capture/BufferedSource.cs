@@ -16,6 +16,8 @@ internal sealed class BufferedSource : IDisposable
     private int _end;
     private long _consumedBefore;
     private bool _eof;
+    /// <summary>A read that failed (corrupt compressed data): thrown again when more is asked for, never skipped.</summary>
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
 
     public BufferedSource(Stream stream, Stream? progressStream = null)
     {
@@ -51,7 +53,17 @@ internal sealed class BufferedSource : IDisposable
             }
             if (_end == _buffer.Length)
                 Array.Resize(ref _buffer, _buffer.Length * 2);
-            int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            _failure?.Throw();
+            int read;
+            try
+            {
+                read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+            {
+                _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                throw;
+            }
             if (read == 0)
                 _eof = true;
             _end += read;

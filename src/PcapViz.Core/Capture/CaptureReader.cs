@@ -137,7 +137,7 @@ public sealed class CaptureReader : IDisposable
         if (!_source.Ensure(24))
             throw new NotACaptureException(Path, "the pcap file header is cut short");
         uint version = _source.ReadUInt32At(4, _bigEndian);
-        // Major and minor are two 16-bit fields; as one 32-bit word they compare in the same order in either byte order.
+        // Major and minor are two 16-bit fields in the file's byte order.
         int major = (int)(_bigEndian ? version >> 16 : version & 0xFFFF), minor = (int)(_bigEndian ? version & 0xFFFF : version >> 16);
         _pcapOldLengthOrder = major < 2 || (major == 2 && minor < 3);
         _pcapEitherLengthOrder = major == 2 && minor == 3;
@@ -148,63 +148,67 @@ public sealed class CaptureReader : IDisposable
         _pcapTicksToNs = magic == PcapMagicNano ? 1 : 1000;
         _linkTypes.Add(_pcapLinkType);
         _source.Advance(24);
-        _pcapRecordHeaderLength = RecordHeaderLength(magic == PcapMagicKuznetzov ? ModifiedRecordHeaders : StandardRecordHeaders);
+        _pcapRecordHeaderLength = RecordHeaderLength(magic switch
+        {
+            PcapMagicKuznetzov => ModifiedRecordHeaders,
+            PcapMagicNano => NanosecondRecordHeaders,
+            _ => StandardRecordHeaders,
+        });
     }
 
     /// <summary>
     /// Record header lengths written under each magic number, most common first. Patched libpcaps of the late 1990s
     /// (Red Hat 6.1: 24 bytes, Nokia IPSO: 20) kept the standard magic; SuSE 6.3 (28 bytes) kept Kuznetzov's.
+    /// Nanosecond files came later and only ever had the standard 16.
     /// </summary>
     private static readonly int[] StandardRecordHeaders = [16, 24, 20];
     private static readonly int[] ModifiedRecordHeaders = [24, 28];
-    /// <summary>Records a header length must walk cleanly before we trust it, as Wireshark tries the first two.</summary>
-    private const int RecordsToTry = 4;
+    private static readonly int[] NanosecondRecordHeaders = [16];
+    /// <summary>Record headers a candidate length must read cleanly, as Wireshark tries the first two.</summary>
+    private const int RecordsToTry = 2;
+    /// <summary>The probe looks no further than the first buffer holds, so a forged file cannot make it buffer more.</summary>
+    private const int ProbeBytes = 1 << 20;
 
     /// <summary>
-    /// The record header length under which the first records read as records. The usual length stands unless it
-    /// stumbles where another walks further, or walks at least two records to the end of a short file: a file cut
-    /// short is damage to report, not a reason to guess another format. The file header says nothing of it, and a
-    /// wrong guess turns every packet after the first into garbage.
+    /// The record header length under which the first records read as records: the first candidate whose first two
+    /// headers make sense, where a file (or the probe's window) ending early counts as sense, since a file cut short
+    /// is damage to report, not a reason to guess another format. The file header says nothing of it, and a wrong
+    /// guess turns every packet after the first into garbage.
     /// </summary>
     private int RecordHeaderLength(int[] candidates)
     {
-        int usual = CleanRecords(candidates[0], out bool usualWalkedAll);
-        if (usualWalkedAll)
-            return candidates[0];
-        int best = candidates[0], bestRecords = usual;
-        foreach (int candidate in candidates.AsSpan(1))
+        try
         {
-            int records = CleanRecords(candidate, out bool walkedAll);
-            if (records > bestRecords || (walkedAll && records >= 2 && records >= bestRecords))
-                (best, bestRecords) = (candidate, records);
+            _source.Ensure(ProbeBytes);
         }
-        return best;
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            // Corrupt compressed data inside the window: the records before it are still read, and the damage reported, by ReadNext.
+        }
+        int window = _source.Available;
+        foreach (int candidate in candidates)
+        {
+            if (ReadsCleanly(candidate, window))
+                return candidate;
+        }
+        return candidates[0];
     }
 
-    /// <summary>How many records in a row read cleanly with headers of <paramref name="headerLength"/> bytes.</summary>
-    private int CleanRecords(int headerLength, out bool walkedAll)
+    private bool ReadsCleanly(int headerLength, int window)
     {
         long fractionLimit = _pcapTicksToNs == 1 ? 1_000_000_000 : 1_000_000;
-        int offset = 0;
+        long offset = 0;
         for (int record = 0; record < RecordsToTry; record++)
         {
-            if (!_source.Ensure(offset + 1))
-            {
-                walkedAll = true;
-                return record;
-            }
-            walkedAll = false;
-            if (!_source.Ensure(offset + headerLength))
-                return record;
-            uint fraction = _source.ReadUInt32At(offset + 4, _bigEndian);
-            var (included, original) = RecordLengths(offset);
-            if (fraction >= fractionLimit || included > RecordLengthLimit || original > MaxRecordLength * 8L
-                || !_source.Ensure(offset + headerLength + (int)included))
-                return record;
-            offset += headerLength + (int)included;
+            if (offset + headerLength > window)
+                return true;
+            uint fraction = _source.ReadUInt32At((int)offset + 4, _bigEndian);
+            var (included, original) = RecordLengths((int)offset);
+            if (fraction >= fractionLimit || included > RecordLengthLimit || original > MaxRecordLength * 8L)
+                return false;
+            offset += headerLength + included;
         }
-        walkedAll = true;
-        return RecordsToTry;
+        return true;
     }
 
     private uint RecordLengthLimit => Math.Min(Math.Max(_pcapSnapLength, 262144u), (uint)MaxRecordLength);

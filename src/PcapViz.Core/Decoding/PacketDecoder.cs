@@ -654,7 +654,8 @@ public static class PacketDecoder
             DecodeCiscoHdlc(data, offset, ref p, depth);
             return;
         }
-        if (data[offset] == 0xFF && data[offset + 1] == 0x03)
+        // An all-stations address (0xff, with its control byte) is HDLC framing, whatever the control byte says.
+        if (data[offset] == 0xFF)
         {
             offset += 2;
             left -= 2;
@@ -729,7 +730,7 @@ public static class PacketDecoder
             p.Status = DecodeStatus.Malformed;
             return;
         }
-        DecodeIpByFamily(data, offset + headerLength, family, ref p);
+        DecodeIpByFamily(data, offset + headerLength, family, ipv6: family is 24 or 28 or 30, ref p);
     }
 
     /// <summary>Solaris IPNET: a 24-byte header whose second byte is the address family (Solaris AF_INET6 is 26).</summary>
@@ -740,64 +741,65 @@ public static class PacketDecoder
             p.Status = DecodeStatus.Malformed;
             return;
         }
-        DecodeIpByFamily(data, offset + 24, data[offset + 1], ref p);
+        byte family = data[offset + 1];
+        DecodeIpByFamily(data, offset + 24, family, ipv6: family == 26, ref p);
     }
 
-    private static void DecodeIpByFamily(ReadOnlySpan<byte> data, int offset, int family, ref DecodedPacket p)
+    /// <summary>AF_INET is 2 everywhere; which AF_INET6 a header may hold depends on the system that wrote it.</summary>
+    private static void DecodeIpByFamily(ReadOnlySpan<byte> data, int offset, int family, bool ipv6, ref DecodedPacket p)
     {
-        switch (family)
-        {
-            case 2:
-                DecodeIpv4(data, offset, ref p);
-                return;
-            case 10 or 24 or 26 or 28 or 30:
-                DecodeIpv6(data, offset, ref p);
-                return;
-            default:
-                p.EtherType = 0;
-                return;
-        }
+        if (family == 2)
+            DecodeIpv4(data, offset, ref p);
+        else if (ipv6)
+            DecodeIpv6(data, offset, ref p);
+        else
+            p.EtherType = 0;
     }
 
     /// <summary>
     /// Linux NFLOG: a 4-byte header, then type-length-value attributes in the writing host's byte order, each padded
-    /// to four bytes; attribute 9 is the packet itself, from its network header on.
+    /// to four bytes; attribute 9 is the packet itself, from its network header on. The file does not say the host's
+    /// byte order: the one under which the attributes chain up to the packet is it.
     /// </summary>
     private static void DecodeNfLog(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p)
     {
-        const int PayloadAttribute = 9;
         if (data.Length - offset < 4)
         {
             p.Status = DecodeStatus.Malformed;
             return;
         }
+        if (!TryNfLogPayload(data, offset + 4, bigEndian: false, out int start, out int end)
+            && !TryNfLogPayload(data, offset + 4, bigEndian: true, out start, out end))
+        {
+            p.EtherType = 0;
+            return;
+        }
         byte family = data[offset];
-        int position = offset + 4;
-        bool bigEndian = false;
+        if (family is 2 or 10)
+            DecodeIpByFamily(data[..end], start, family, ipv6: true, ref p);
+        else
+            DecodeIpByVersion(data[..end], start, ref p);
+    }
+
+    private static bool TryNfLogPayload(ReadOnlySpan<byte> data, int position, bool bigEndian, out int start, out int end)
+    {
+        const int PayloadAttribute = 9;
         while (data.Length - position >= 4)
         {
-            int length = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(data.Slice(position, 2)) : BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(position, 2));
-            int type = (bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(data.Slice(position + 2, 2)) : BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(position + 2, 2))) & 0x7FFF;
-            if (length < 4 && position == offset + 4 && !bigEndian)
-            {
-                // The host order is not recorded: a first attribute that makes no sense little-endian is read big-endian.
-                bigEndian = true;
-                continue;
-            }
-            if (length < 4)
+            var header = data.Slice(position, 4);
+            int length = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(header) : BinaryPrimitives.ReadUInt16LittleEndian(header);
+            int type = (bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(header[2..]) : BinaryPrimitives.ReadUInt16LittleEndian(header[2..])) & 0x7FFF;
+            if (length < 4 || length > data.Length - position)
                 break;
             if (type == PayloadAttribute)
             {
-                var payload = data[..Math.Min(data.Length, position + length)];
-                if (family is 2 or 10)
-                    DecodeIpByFamily(payload, position + 4, family, ref p);
-                else
-                    DecodeIpByVersion(payload, position + 4, ref p);
-                return;
+                (start, end) = (position + 4, position + length);
+                return true;
             }
             position += (length + 3) & ~3;
         }
-        p.EtherType = 0;
+        start = end = 0;
+        return false;
     }
 
     private delegate void Continuation(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth);
@@ -841,7 +843,7 @@ public static class PacketDecoder
             p.Status = DecodeStatus.Malformed;
             return;
         }
-        bool avs = (BinaryPrimitives.ReadUInt32BigEndian(data.Slice(offset, 4)) & 0xFFFF_FFF0) == 0x8021_1000;
+        bool avs = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(offset, 4)) is 0x8021_1001 or 0x8021_1002;
         uint length = avs ? BinaryPrimitives.ReadUInt32BigEndian(data.Slice(offset + 4, 4)) : BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(offset + 4, 4));
         if (length < 8 || length > data.Length - offset)
         {
@@ -851,17 +853,27 @@ public static class PacketDecoder
         Decode80211(data, offset + (int)length, ref p, depth);
     }
 
-    /// <summary>Apple's PKTAP: a header of the length its first field gives, naming the link type of the packet after it.</summary>
+    /// <summary>
+    /// Apple's PKTAP: a header (108 bytes or more, as its first field gives) naming the link type of the packet after
+    /// it; only records of type 1 carry a packet.
+    /// </summary>
     private static void DecodePkTap(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
     {
-        if (data.Length - offset < 12 || depth >= MaxNesting)
+        const int MinimumHeader = 108;
+        if (data.Length - offset < MinimumHeader || depth >= MaxNesting)
         {
             p.Status = DecodeStatus.Malformed;
             return;
         }
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(offset, 4));
+        uint recordType = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(offset + 4, 4));
         int inner = (int)BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(offset + 8, 4));
-        if (length < 12 || length > data.Length - offset)
+        if (recordType != 1)
+        {
+            p.EtherType = 0;
+            return;
+        }
+        if (length < MinimumHeader || length > data.Length - offset)
         {
             p.Status = DecodeStatus.Malformed;
             return;
