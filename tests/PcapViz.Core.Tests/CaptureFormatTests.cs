@@ -616,6 +616,37 @@ public sealed class CaptureFormatTests
     }
 
     [Fact]
+    public void Gzip_capture_whose_trailer_is_cut_off_keeps_every_record_and_reports_the_end()
+    {
+        var plain = Sample("pcap-le-us");
+        var gzip = CaptureBuilder.Gzip(plain);
+
+        var (packets, damage, _, _) = Read(gzip[..^8], "capture.pcap.gz");
+
+        Assert.Equal(Read(plain).Packets.Count, packets.Count);
+        Assert.NotNull(damage);
+        Assert.Equal(plain.Length, damage.Offset);
+        Assert.Contains("decompressed", damage.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gzip_capture_of_several_members_or_with_padding_after_it_is_whole()
+    {
+        var plain = Sample("pcap-le-us");
+        int half = 24 + 16 + FrameA.Length;
+        var members = Frames.Cat(CaptureBuilder.Gzip(plain[..half]), CaptureBuilder.Gzip(plain[half..]));
+        var padded = Frames.Cat(CaptureBuilder.Gzip(plain), new byte[512]);
+
+        foreach (var bytes in new[] { members, padded })
+        {
+            var (packets, damage, _, _) = Read(bytes, "capture.pcap.gz");
+
+            Assert.Null(damage);
+            Assert.Equal(Read(plain).Packets.Count, packets.Count);
+        }
+    }
+
+    [Fact]
     public void Gzip_capture_reports_compressed_bytes_read_and_unknown_length()
     {
         var plain = Sample("pcap-le-us");

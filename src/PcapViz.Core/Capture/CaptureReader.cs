@@ -40,6 +40,7 @@ public sealed class CaptureReader : IDisposable
 
     // Where the record or block being read starts: damage is reported there, whatever part of it gave out.
     private long _recordStart;
+    private bool _trailerChecked;
 
     public string Path { get; }
     public CaptureFormat Format { get; }
@@ -177,30 +178,21 @@ public sealed class CaptureReader : IDisposable
     /// </summary>
     private int RecordHeaderLength(int[] candidates)
     {
-        try
-        {
-            _source.Ensure(ProbeBytes);
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
-        {
-            // Corrupt compressed data inside the window: the records before it are still read, and the damage reported, by ReadNext.
-        }
-        int window = _source.Available;
         foreach (int candidate in candidates)
         {
-            if (ReadsCleanly(candidate, window))
+            if (ReadsCleanly(candidate))
                 return candidate;
         }
         return candidates[0];
     }
 
-    private bool ReadsCleanly(int headerLength, int window)
+    private bool ReadsCleanly(int headerLength)
     {
         long fractionLimit = _pcapTicksToNs == 1 ? 1_000_000_000 : 1_000_000;
         long offset = 0;
         for (int record = 0; record < RecordsToTry; record++)
         {
-            if (offset + headerLength > window)
+            if (!Probe(offset + headerLength))
                 return true;
             uint fraction = _source.ReadUInt32At((int)offset + 4, _bigEndian);
             var (included, original) = RecordLengths((int)offset);
@@ -209,6 +201,22 @@ public sealed class CaptureReader : IDisposable
             offset += headerLength + included;
         }
         return true;
+    }
+
+    /// <summary>Whether the first <paramref name="length"/> bytes after the file header can be looked at by the probe.</summary>
+    private bool Probe(long length)
+    {
+        if (length > ProbeBytes)
+            return false;
+        try
+        {
+            return _source.Ensure((int)length);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            // Corrupt compressed data this early: the records before it are still read, and the damage reported, by ReadNext.
+            return false;
+        }
     }
 
     private uint RecordLengthLimit => Math.Min(Math.Max(_pcapSnapLength, 262144u), (uint)MaxRecordLength);
@@ -247,8 +255,65 @@ public sealed class CaptureReader : IDisposable
     /// </summary>
     private bool Fail(string reason)
     {
-        Damage = new CaptureDamage(Path, _recordStart, reason);
+        Damage = new CaptureDamage(Path, _recordStart, _compressed ? reason + " (the offset counts decompressed bytes)" : reason);
         return false;
+    }
+
+    /// <summary>
+    /// False, the capture having ended at a record boundary; for a gzip file, damage when its data stopped short. A gzip
+    /// stream cut short decompresses without complaint up to the cut, so its trailer is looked for: it ends with the
+    /// decompressed length, modulo 2^32. A file of several gzip members (whose trailer gives the last member's length
+    /// alone) is let be.
+    /// </summary>
+    private bool EndOfCapture()
+    {
+        if (!_compressed || _trailerChecked)
+            return false;
+        _trailerChecked = true;
+        try
+        {
+            using var file = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            // Padding or other bytes may follow the trailer (tape blocks, a careless concatenation): look for it near the end.
+            var tail = new byte[(int)Math.Min(file.Length, 64 * 1024)];
+            file.Seek(-tail.Length, SeekOrigin.End);
+            file.ReadExactly(tail);
+            Span<byte> size = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(size, (uint)_source.Position);
+            if (tail.AsSpan().IndexOf(size) >= 0 || HasLaterGzipMember(file))
+                return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        _recordStart = _source.Position;
+        return Fail("the compressed data stops short of its end (the gzip trailer does not match what it decompressed to)");
+    }
+
+    /// <summary>Whether a gzip member header (1f 8b 08, reserved flag bits clear) starts anywhere past the first byte.</summary>
+    private static bool HasLaterGzipMember(FileStream file)
+    {
+        var buffer = new byte[1 << 16];
+        file.Position = 1;
+        int carried = 0;
+        while (true)
+        {
+            int read = file.Read(buffer, carried, buffer.Length - carried);
+            int length = carried + read;
+            var span = buffer.AsSpan(0, length);
+            for (int at = span.IndexOf((byte)0x1F); at >= 0 && at + 3 < length; )
+            {
+                if (span[at + 1] == 0x8B && span[at + 2] == 0x08 && (span[at + 3] & 0xE0) == 0)
+                    return true;
+                int next = span[(at + 1)..].IndexOf((byte)0x1F);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+            if (read == 0)
+                return false;
+            // Keep the last three bytes: a header may straddle two reads.
+            carried = Math.Min(3, length);
+            span[(length - carried)..].CopyTo(buffer);
+        }
     }
 
     private bool ClaimFitsInFile(long claimed) => _fileLength < 0 || _source.Position + claimed <= _fileLength;
@@ -260,7 +325,7 @@ public sealed class CaptureReader : IDisposable
         if (!_source.Ensure(headerLength))
         {
             if (_source.Available == 0)
-                return false;
+                return EndOfCapture();
             return Fail($"the file ends inside a record header ({_source.Available} of {headerLength} bytes)");
         }
         uint seconds = _source.ReadUInt32At(0, _bigEndian);
@@ -289,7 +354,7 @@ public sealed class CaptureReader : IDisposable
             if (!_source.Ensure(12))
             {
                 if (_source.Available == 0)
-                    return false;
+                    return EndOfCapture();
                 return Fail($"the file ends inside a block header ({_source.Available} bytes left)");
             }
             uint typeLe = _source.ReadUInt32At(0, bigEndian: false);
