@@ -630,6 +630,23 @@ public sealed class CaptureFormatTests
     }
 
     [Fact]
+    public void Gzip_capture_with_a_bad_checksum_keeps_the_records_decompressed_before_it()
+    {
+        var writer = CaptureBuilder.Pcap();
+        for (uint i = 0; i < 1000; i++)
+            writer.Record(Epoch2023 + i, 0, FrameB);
+        var gzip = CaptureBuilder.Gzip(writer.ToArray());
+        gzip[^8] ^= 0xFF;
+
+        var (packets, damage, _, _) = Read(gzip, "capture.pcap.gz");
+
+        Assert.NotNull(damage);
+        Assert.Contains("does not decompress", damage.Reason, StringComparison.Ordinal);
+        // Only what the failing read would have returned is lost: a small part of the file, not all of it.
+        Assert.InRange(packets.Count, 1000 - 8192 / (16 + FrameB.Length) - 1, 999);
+    }
+
+    [Fact]
     public void Gzip_capture_of_several_members_or_with_padding_after_it_is_whole()
     {
         var plain = Sample("pcap-le-us");

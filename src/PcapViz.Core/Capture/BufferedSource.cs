@@ -19,10 +19,13 @@ internal sealed class BufferedSource : IDisposable
     /// <summary>A read that failed (corrupt compressed data): thrown again when more is asked for, never skipped.</summary>
     private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
 
-    public BufferedSource(Stream stream, Stream? progressStream = null)
+    private readonly int _maxReadLength;
+
+    public BufferedSource(Stream stream, Stream? progressStream = null, int maxReadLength = int.MaxValue)
     {
         _stream = stream;
         _progressStream = progressStream;
+        _maxReadLength = maxReadLength;
     }
 
     /// <summary>Offset, in the (decompressed) capture, of the first unconsumed byte.</summary>
@@ -57,7 +60,7 @@ internal sealed class BufferedSource : IDisposable
             int read;
             try
             {
-                read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+                read = _stream.Read(_buffer, _end, Math.Min(_buffer.Length - _end, _maxReadLength));
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
             {
@@ -81,7 +84,7 @@ internal sealed class BufferedSource : IDisposable
         {
             _consumedBefore += _start;
             _start = _end = 0;
-            int read = _stream.Read(_buffer, 0, (int)Math.Min(_buffer.Length, length));
+            int read = _stream.Read(_buffer, 0, (int)Math.Min(Math.Min(_buffer.Length, length), _maxReadLength));
             if (read == 0)
             {
                 _eof = true;

@@ -58,6 +58,15 @@ public sealed class CaptureReader : IDisposable
         Format = format;
     }
 
+    /// <summary>
+    /// Decompressed bytes asked for at a time. A corrupt gzip member (a bad checksum at its end) throws from the read
+    /// that would have returned its last bytes, losing them: small reads keep that loss to a few packets.
+    /// </summary>
+    private const int CompressedReadLength = 8192;
+
+    /// <summary>.NET words every inflate failure as an "unsupported compression method", which misleads: say what we know.</summary>
+    private const string CorruptGzip = "the gzip data is corrupt: it does not decompress (a damaged block, checksum or length)";
+
     /// <summary>Opens a capture and reads its file header; a file that is not a capture throws <see cref="NotACaptureException"/>.</summary>
     public static CaptureReader Open(string path)
     {
@@ -83,7 +92,7 @@ public sealed class CaptureReader : IDisposable
         file.Position = 0;
         bool compressed = got >= 2 && head[0] == 0x1F && head[1] == 0x8B;
         BufferedSource source = compressed
-            ? new BufferedSource(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), file)
+            ? new BufferedSource(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), file, CompressedReadLength)
             : new BufferedSource(file);
         try
         {
@@ -105,10 +114,10 @@ public sealed class CaptureReader : IDisposable
             }
             return reader;
         }
-        catch (InvalidDataException e) when (compressed)
+        catch (InvalidDataException) when (compressed)
         {
             source.Dispose();
-            throw new NotACaptureException(path, "the gzip data is corrupt (" + e.Message + ")");
+            throw new NotACaptureException(path, CorruptGzip);
         }
         catch
         {
@@ -239,9 +248,9 @@ public sealed class CaptureReader : IDisposable
         {
             return Format == CaptureFormat.Pcap ? ReadPcapRecord(ref packet) : ReadPcapNgPacket(ref packet);
         }
-        catch (InvalidDataException e) when (_compressed)
+        catch (InvalidDataException) when (_compressed)
         {
-            return Fail("the gzip data is corrupt (" + e.Message + ")");
+            return Fail(CorruptGzip);
         }
         catch (EndOfStreamException)
         {
