@@ -20,9 +20,51 @@ public static class NodeIds
         return new string(text);
     }
 
-    public static string SourceIp(in FlowKey key) => FlowKey.ToAddress(key.IpVersion, key.SourceHigh, key.SourceLow).ToString();
-
-    public static string DestinationIp(in FlowKey key) => FlowKey.ToAddress(key.IpVersion, key.DestinationHigh, key.DestinationLow).ToString();
+    /// <summary>
+    /// An address as text: IPv4 dotted; IPv6 in RFC 5952's canonical form, all hexadecimal, as Wireshark and Python
+    /// write ISATAP and IPv4-compatible addresses (.NET alone writes fe80::5efe:10.0.0.1). One spelling per address, so
+    /// node ids match other tools' and each other's.
+    /// </summary>
+    public static string Address(byte ipVersion, ulong high, ulong low)
+    {
+        if (ipVersion != 6)
+            return FlowKey.ToAddress(ipVersion, high, low).ToString();
+        Span<ushort> groups = stackalloc ushort[8];
+        for (int i = 0; i < 4; i++)
+        {
+            groups[i] = (ushort)(high >> (48 - 16 * i));
+            groups[4 + i] = (ushort)(low >> (48 - 16 * i));
+        }
+        // The longest run of two or more zero groups (the first of equals) becomes "::".
+        int runStart = -1, runLength = 0;
+        for (int i = 0; i < 8;)
+        {
+            if (groups[i] != 0)
+            {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < 8 && groups[i] == 0)
+                i++;
+            if (i - start > runLength && i - start >= 2)
+                (runStart, runLength) = (start, i - start);
+        }
+        var text = new System.Text.StringBuilder(39);
+        for (int i = 0; i < 8; i++)
+        {
+            if (i == runStart)
+            {
+                text.Append("::");
+                i += runLength - 1;
+                continue;
+            }
+            if (text.Length > 0 && text[^1] != ':')
+                text.Append(':');
+            text.Append(groups[i].ToString("x", CultureInfo.InvariantCulture));
+        }
+        return text.ToString();
+    }
 
     public static string Endpoint(string address, byte ipVersion, ushort port) =>
         ipVersion == 6

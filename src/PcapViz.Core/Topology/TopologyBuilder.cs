@@ -183,7 +183,7 @@ public static class TopologyBuilder
                     names.Add(name);
             }
         }
-        return new HostFacts(ip?.ToString() ?? NodeIds.Mac(key.Low), isInternal, geo, names.ToArray());
+        return new HostFacts(ip is null ? NodeIds.Mac(key.Low) : NodeIds.Address(key.IpVersion, key.High, key.Low), isInternal, geo, names.ToArray());
     }
 
     private static PcapNode Describe(NodeKey key, string id, in NodeSums node, HostFacts facts, string[] macs)
