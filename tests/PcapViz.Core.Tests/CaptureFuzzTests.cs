@@ -154,11 +154,8 @@ public sealed class CaptureFuzzTests(ITestOutputHelper output)
         }
     }
 
-    public static TheoryData<int> FastLinkTypes() =>
-    [
-        LinkType.Null, LinkType.Ethernet, LinkType.Raw, LinkType.RawBsd12, LinkType.RawOpenBsd14, LinkType.Ieee80211, LinkType.Loop,
-        LinkType.LinuxSll, LinkType.Ieee80211Radiotap, LinkType.Ppi, LinkType.Ipv4, LinkType.Ipv6, LinkType.LinuxSll2,
-    ];
+    /// <summary>Every link type the fast path decodes, so a decoder added later is fuzzed without being listed here.</summary>
+    public static TheoryData<int> FastLinkTypes() => new(Enumerable.Range(0, 300).Where(LinkType.IsFastPath));
 
     [Theory]
     [MemberData(nameof(FastLinkTypes))]

@@ -29,6 +29,26 @@ public sealed class PacketDecoderTests
         yield return ("radiotap", LinkType.Ieee80211Radiotap, Radiotap(Ieee80211Data(false, true, MacB, MacC, MacA, Cat(LlcSnap(EtherType.Ipv4), UdpV4), qos: true)));
         yield return ("ppi", LinkType.Ppi, Ppi(LinkType.Ieee80211, Ieee80211Data(true, false, MacC, MacA, MacB, Cat(LlcSnap(EtherType.Ipv4), TcpV4))));
         yield return ("arp", LinkType.Ethernet, Ethernet(EtherType.Arp, Arp(MacA, "192.0.2.10", "192.0.2.1")));
+        yield return ("ppp", LinkType.Ppp, Cat([0xFF, 0x03, 0x00, 0x21], TcpV4));
+        yield return ("ppp compressed", LinkType.PppHdlc, Cat([0x57], TcpV6));
+        yield return ("cisco hdlc", LinkType.CiscoHdlc, Cat([0x0F, 0x00], Be16(EtherType.Ipv4), UdpV4));
+        yield return ("nflog", LinkType.NfLog, Cat([2, 0, 0, 0], Le16(8), Le16(1), new byte[4], Le16(4 + TcpV4.Length), Le16(9), TcpV4));
+        yield return ("pflog", LinkType.PfLog, Cat([61, 2], new byte[62], UdpV4));
+        yield return ("pktap", LinkType.PkTap, Cat(Le32(108), Le32(1), Le32(LinkType.Ethernet), new byte[96], Ethernet(EtherType.Ipv4, UdpV4)));
+        yield return ("radiotap padded", LinkType.Ieee80211Radiotap,
+            Cat([0, 0], Le16(17), Le32(0b11), new byte[8], [0x20], Ieee80211Data(true, false, MacC, MacA, MacB, Cat(new byte[2], LlcSnap(EtherType.Ipv4), UdpV4), qos: true)));
+        yield return ("8023 length", LinkType.Ethernet, Cat(Mac(MacB), Mac(MacA), Be16(8 + TcpV4.Length), LlcSnap(EtherType.Ipv4), TcpV4, new byte[6]));
+    }
+
+    [Fact]
+    public void Every_sample_frame_decodes_to_ports_so_mutating_it_reaches_the_deepest_headers()
+    {
+        foreach (var (name, linkType, frame) in SampleFrames().Where(f => f.Name != "arp"))
+        {
+            var p = Decode(linkType, frame);
+
+            Assert.True(p.Status == DecodeStatus.Decoded && p.Has(PacketFlags.HasPorts), $"{name}: {p.Status}, flags {p.Flags}");
+        }
     }
 
     private static void AssertIpv4(in DecodedPacket p, string source, string destination, byte protocol)
