@@ -303,6 +303,7 @@ public sealed class CaptureReader : IDisposable
     /// <summary>Whether a gzip member header (1f 8b 08, reserved flag bits clear) starts anywhere past the first byte.</summary>
     private static bool HasLaterGzipMember(FileStream file)
     {
+        ReadOnlySpan<byte> magic = [0x1F, 0x8B, 0x08];
         var buffer = new byte[1 << 16];
         file.Position = 1;
         int carried = 0;
@@ -310,19 +311,23 @@ public sealed class CaptureReader : IDisposable
         {
             int read = file.Read(buffer, carried, buffer.Length - carried);
             int length = carried + read;
+            // A header needs its flag byte too: one that starts in the last three bytes is looked at after the next read.
             var span = buffer.AsSpan(0, length);
-            for (int at = span.IndexOf((byte)0x1F); at >= 0 && at + 3 < length; )
+            for (int at = span.IndexOf(magic); at >= 0 && at + 3 < length; at = NextAt(span, magic, at))
             {
-                if (span[at + 1] == 0x8B && span[at + 2] == 0x08 && (span[at + 3] & 0xE0) == 0)
+                if ((span[at + 3] & 0xE0) == 0)
                     return true;
-                int next = span[(at + 1)..].IndexOf((byte)0x1F);
-                at = next < 0 ? -1 : at + 1 + next;
             }
             if (read == 0)
                 return false;
-            // Keep the last three bytes: a header may straddle two reads.
             carried = Math.Min(3, length);
             span[(length - carried)..].CopyTo(buffer);
+        }
+
+        static int NextAt(ReadOnlySpan<byte> span, ReadOnlySpan<byte> magic, int at)
+        {
+            int next = span[(at + 1)..].IndexOf(magic);
+            return next < 0 ? -1 : at + 1 + next;
         }
     }
 

@@ -65,15 +65,13 @@ public static class PacketDecoder
                 DecodeEtherPayload(data, offset, 0, ref p, depth);
                 break;
             case LinkType.SunAtm:
-                // Flags, VPI and VCI before the LLC header.
-                Skip(data, offset, 4, ref p, depth, static (d, o, ref q, n) => DecodeEtherPayload(d, o, 0, ref q, n));
+                DecodeSunAtm(data, offset, ref p, depth);
                 break;
             case LinkType.TokenRing:
                 DecodeTokenRing(data, offset, ref p, depth);
                 break;
             case LinkType.Enc:
-                // OpenBSD's IPsec view: address family, SPI and flags, then the IP packet.
-                Skip(data, offset, 12, ref p, depth, static (d, o, ref q, _) => DecodeIpByVersion(d, o, ref q));
+                DecodeEnc(data, offset, ref p);
                 break;
             case LinkType.Prism or LinkType.Avs:
                 DecodeWlanCaptureHeader(data, offset, ref p, depth);
@@ -597,9 +595,10 @@ public static class PacketDecoder
                 return;
             case 2:
                 bool qos = (subtype & 0x08) != 0;
-                int headerLength = 24 + (toDs && fromDs ? 6 : 0) + (qos ? 2 : 0) + (qos && (control1 & 0x80) != 0 ? 4 : 0);
+                int qosControl = 24 + (toDs && fromDs ? 6 : 0);
+                int headerLength = qosControl + (qos ? 2 : 0) + (qos && (control1 & 0x80) != 0 ? 4 : 0);
                 // An aggregate (A-MSDU) starts with a subframe header: its own addresses and length, then LLC.
-                bool aggregate = qos && left >= 24 + (toDs && fromDs ? 6 : 0) + 1 && (data[offset + 24 + (toDs && fromDs ? 6 : 0)] & 0x80) != 0;
+                bool aggregate = qos && left > qosControl && (data[offset + qosControl] & 0x80) != 0;
                 if (dataPad)
                     headerLength = (headerLength + 3) & ~3;
                 if (left < headerLength)
@@ -802,17 +801,26 @@ public static class PacketDecoder
         return false;
     }
 
-    private delegate void Continuation(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth);
-
-    /// <summary>Passes over a fixed-length link header, or marks the packet malformed when it is cut short.</summary>
-    private static void Skip(ReadOnlySpan<byte> data, int offset, int length, ref DecodedPacket p, int depth, Continuation next)
+    /// <summary>SunATM: flags, VPI and VCI, then LLC.</summary>
+    private static void DecodeSunAtm(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p, int depth)
     {
-        if (data.Length - offset < length)
+        if (data.Length - offset < 4)
         {
             p.Status = DecodeStatus.Malformed;
             return;
         }
-        next(data, offset + length, ref p, depth);
+        DecodeEtherPayload(data, offset + 4, 0, ref p, depth);
+    }
+
+    /// <summary>OpenBSD's view of IPsec traffic: address family, SPI and flags, then the IP packet.</summary>
+    private static void DecodeEnc(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p)
+    {
+        if (data.Length - offset < 12)
+        {
+            p.Status = DecodeStatus.Malformed;
+            return;
+        }
+        DecodeIpByVersion(data, offset + 12, ref p);
     }
 
     /// <summary>Token Ring: access and frame control, two addresses, source routing when the source's top bit says so, then LLC.</summary>
