@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PcapViz.Core.Analysis;
+using PcapViz.Core.Decoding;
 using PcapViz.Core.Topology;
 using Xunit.Abstractions;
 
@@ -47,8 +48,8 @@ public sealed class EncapsulationOracleTests(ITestOutputHelper output)
         ["wlan105_mesh_qos_fromds"] = "802.11s mesh control is not decoded",
     };
 
-    /// <summary>Link types whose layer-2 figures the oracle leaves out (it counts frames that begin with Ethernet only).</summary>
-    private const int EthernetLinkType = 1;
+    /// <summary>The oracle's layer 2 counts frames that begin with Ethernet only: the cases on that link type alone.</summary>
+    private static readonly string EthernetLinkType = LinkType.Label(LinkType.Ethernet);
 
     [Fact]
     public void Generated_encapsulations_give_tshark_s_edges_at_every_layer()
@@ -67,17 +68,17 @@ public sealed class EncapsulationOracleTests(ITestOutputHelper output)
         var compared = files.Where(f => !KnownDifferences.ContainsKey(Path.GetFileNameWithoutExtension(f))).ToArray();
         Assert.Equal(files.Length - KnownDifferences.Count, compared.Length);
 
-        var ethernet = compared.Where(f => PcapLinkType(f) == EthernetLinkType).ToArray();
+        var captures = compared.ToDictionary(f => f, f => CaptureAnalyzer.Analyze(f));
+        var ethernet = compared.Where(f => captures[f].LinkTypes.SequenceEqual([EthernetLinkType])).ToArray();
         string all = Merge(mergecap, compared, Path.Combine(temp.Path, "all.pcapng"));
         string onEthernet = Merge(mergecap, ethernet, Path.Combine(temp.Path, "ethernet.pcapng"));
         output.WriteLine($"{compared.Length} cases compared ({ethernet.Length} on Ethernet at layer 2), {KnownDifferences.Count} known differences left out");
 
         var reference = Oracle(python, all);
-        var captures = compared.Select(f => CaptureAnalyzer.Analyze(f)).ToArray();
-        Assert.Equal(reference.GetProperty("packets").GetInt64(), captures.Sum(c => c.Packets));
+        Assert.Equal(reference.GetProperty("packets").GetInt64(), captures.Values.Sum(c => c.Packets));
         foreach (int layer in new[] { 3, 4 })
-            OracleAgreementTests.AssertEdges(reference.GetProperty("l" + layer), Edges(captures, layer), "generated cases", layer);
-        OracleAgreementTests.AssertEdges(Oracle(python, onEthernet).GetProperty("l2"), Edges(ethernet.Select(f => CaptureAnalyzer.Analyze(f)), 2), "generated Ethernet cases", 2);
+            OracleAgreementTests.AssertEdges(reference.GetProperty("l" + layer), Edges(captures.Values, layer), "generated cases", layer);
+        OracleAgreementTests.AssertEdges(Oracle(python, onEthernet).GetProperty("l2"), Edges(ethernet.Select(f => captures[f]), 2), "generated Ethernet cases", 2);
     }
 
     private static string Merge(string mergecap, string[] files, string merged)
@@ -89,22 +90,6 @@ public sealed class EncapsulationOracleTests(ITestOutputHelper output)
 
     private static JsonElement Oracle(string python, string capture) =>
         JsonDocument.Parse(ExternalTool.Succeed(python, [Path.Combine(Corpus.SharedRoot, "tools", "oracle.py"), capture])).RootElement;
-
-    /// <summary>The link type of a classic pcap in either byte order, or -1 for anything else (pcapng).</summary>
-    private static int PcapLinkType(string path)
-    {
-        Span<byte> header = stackalloc byte[24];
-        using var file = File.OpenRead(path);
-        if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
-            return -1;
-        uint magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header);
-        bool little = magic is 0xA1B2C3D4 or 0xA1B23C4D or 0xA1B2CD34;
-        bool big = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(magic) is 0xA1B2C3D4 or 0xA1B23C4D or 0xA1B2CD34;
-        if (!little && !big)
-            return -1;
-        uint field = little ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) : System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[20..]);
-        return (int)(field & 0xFFFF);
-    }
 
     private static Dictionary<(string Source, string Destination), (long Packets, long Bytes)> Edges(IEnumerable<PcapCapture> captures, int layer)
     {

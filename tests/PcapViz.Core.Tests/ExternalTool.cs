@@ -2,21 +2,10 @@ using System.Diagnostics;
 
 namespace PcapViz.Core.Tests;
 
-/// <summary>Outside programs the reference tests run (tshark, mergecap, python3): found on PATH, or absent.</summary>
+/// <summary>Outside programs the reference tests run (tshark, mergecap, python3): found on PATH or in the usual folders, or absent.</summary>
 internal static class ExternalTool
 {
-    public static string? Find(string name)
-    {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append("/usr/bin"))
-        {
-            foreach (var file in new[] { name, name + ".exe" })
-            {
-                if (directory.Length > 0 && File.Exists(Path.Combine(directory, file)))
-                    return Path.Combine(directory, file);
-            }
-        }
-        return null;
-    }
+    public static string? Find(string name) => ExecutableSearch.Find(name, ExecutableSearch.PathFolders().Concat(ExecutableSearch.UsualUnixFolders));
 
     /// <summary>Runs a program to its end: its standard output, exit code and standard error.</summary>
     public static (string Output, int ExitCode, string Error) Run(string program, IEnumerable<string> arguments)

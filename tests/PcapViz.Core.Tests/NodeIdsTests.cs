@@ -1,4 +1,5 @@
 using System.Net;
+using PcapViz.Core.Names;
 using PcapViz.Core.Topology;
 
 namespace PcapViz.Core.Tests;
@@ -20,9 +21,9 @@ public sealed class NodeIdsTests
     [InlineData("FF02::1:FF00:0001", "ff02::1:ff00:1")]
     public void Addresses_are_written_in_rfc_5952_form(string address, string expected)
     {
-        var (version, high, low) = Parts(IPAddress.Parse(address));
+        var key = AddressKey.From(IPAddress.Parse(address))!.Value;
 
-        Assert.Equal(expected, NodeIds.Address(version, high, low));
+        Assert.Equal(expected, NodeIds.Address(key.Version, key.High, key.Low));
     }
 
     [Fact]
@@ -40,20 +41,12 @@ public sealed class NodeIdsTests
                     bytes[(group * 2)..(group * 2 + 2)].Clear();
             }
             var address = new IPAddress(bytes);
-            var (version, high, low) = Parts(address);
-            string text = NodeIds.Address(version, high, low);
+            var key = AddressKey.From(address)!.Value;
+            string text = NodeIds.Address(key.Version, key.High, key.Low);
 
             Assert.Equal(address, IPAddress.Parse(text));
             Assert.DoesNotContain(".", text);
             Assert.DoesNotContain(":::", text);
         }
-    }
-
-    private static (byte Version, ulong High, ulong Low) Parts(IPAddress address)
-    {
-        var bytes = address.GetAddressBytes();
-        if (bytes.Length == 4)
-            return (4, 0, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes));
-        return (6, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(8)));
     }
 }

@@ -112,7 +112,7 @@ public static class CaptureAnalyzer
         progress?.Report(new CaptureProgress(path, reader.FileBytesRead, reader.FileLength, packets));
         if (first == long.MaxValue)
             first = last = 0;
-        var linkTypes = reader.LinkTypes.Order().Select(t => $"{LinkType.Name(t)}({t})").ToList();
+        var linkTypes = reader.LinkTypes.Order().Select(LinkType.Label).ToList();
         return new PcapCapture(path, reader.Format, linkTypes, packets, bytes, captured, first, last, unsupportedPackets, malformed, reader.Damage?.ToString(), reader.Damage?.Offset, flows, names)
         {
             Warnings = warningList.ToArray(),

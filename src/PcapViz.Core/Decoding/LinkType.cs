@@ -63,6 +63,9 @@ public static class LinkType
         _ => "LinkType" + linkType.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary>How a capture lists its link types: the name and the number, as in "Ethernet(1)".</summary>
+    public static string Label(int linkType) => Name(linkType) + "(" + linkType.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+
     /// <summary>True for link types the zero-allocation path decodes itself.</summary>
     public static bool IsFastPath(int linkType) => linkType is Null or Ethernet or RawBsd12 or RawOpenBsd14 or Raw
         or Ieee80211 or Loop or LinuxSll or Ieee80211Radiotap or Ppi or Ipv4 or Ipv6 or LinuxSll2

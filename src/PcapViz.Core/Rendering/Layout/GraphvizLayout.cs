@@ -30,10 +30,10 @@ internal static class GraphvizLayout
     /// <summary>The full path of a Graphviz program on PATH (or in Graphviz's usual install folder on Windows), or null.</summary>
     public static string? Find(string program, IReadOnlyList<string>? searchFolders = null)
     {
-        bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-        var name = windows ? program + ".exe" : program;
-        var folders = searchFolders?.ToList() ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
-        if (searchFolders is null && windows)
+        if (searchFolders is not null)
+            return ExecutableSearch.Find(program, searchFolders);
+        var folders = ExecutableSearch.PathFolders().ToList();
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
             foreach (var root in new[] { Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), Environment.GetFolderPath(Environment.SpecialFolder.ProgramFilesX86) })
             {
@@ -41,24 +41,11 @@ internal static class GraphvizLayout
                     folders.Add(Path.Combine(root, "Graphviz", "bin"));
             }
         }
-        else if (searchFolders is null)
+        else
         {
-            folders.AddRange(["/usr/bin", "/usr/local/bin", "/opt/homebrew/bin"]);
+            folders.AddRange(ExecutableSearch.UsualUnixFolders);
         }
-        foreach (var folder in folders)
-        {
-            try
-            {
-                var candidate = Path.Combine(folder.Trim('"'), name);
-                if (File.Exists(candidate))
-                    return candidate;
-            }
-            catch (ArgumentException)
-            {
-                // A malformed PATH entry: skip it.
-            }
-        }
-        return null;
+        return ExecutableSearch.Find(program, folders);
     }
 
     internal static string Dot(LayoutGraph graph, string program)
