@@ -11,7 +11,7 @@
     Author                 = 'PcapViz contributors'
     CompanyName            = 'PcapViz'
     Copyright              = '(c) PcapViz contributors. MIT licence.'
-    Description            = 'Reads pcap and pcapng packet captures at disk speed into typed capture, flow and topology objects: conversations, layer 2/3/4 topologies, frequent hosts and graphs, from the PowerShell pipeline.'
+    Description            = 'Reads pcap and pcapng packet captures at disk speed into typed capture, flow and topology objects: conversations, layer 2/3/4 topologies, frequent hosts, graphs and ranked findings (exfiltration, beaconing, DNS tunnels, long connections, protocols on the wrong port), from the PowerShell pipeline.'
     PowerShellVersion      = '7.4'
     CompatiblePSEditions   = @('Core')
 
@@ -28,6 +28,7 @@
         'Get-PcapTopology'
         'Get-FrequentHost'
         'Export-PcapGraph'
+        'Find-PcapThreat'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -19,4 +19,5 @@ internal static class ErrorIds
     public const string GraphWriteError = "GraphWriteError";
     public const string InvalidTopology = "InvalidTopology";
     public const string MultipleTopologies = "MultipleTopologies";
+    public const string InvalidThreshold = "InvalidThreshold";
 }

@@ -99,6 +99,7 @@ public sealed class PcapObjectConverter : PSTypeConverter
         LastSeen = Time(bag, nameof(PcapFlow.LastSeen)),
         TcpFlags = (TcpFlags)Get<byte>(bag, nameof(PcapFlow.TcpFlags)),
         Application = Text(bag, nameof(PcapFlow.Application)),
+        ApplicationSource = Text(bag, nameof(PcapFlow.ApplicationSource)),
         Capture = Get<string>(bag, nameof(PcapFlow.Capture)),
         IpProtocol = Optional<int>(bag, nameof(PcapFlow.IpProtocol)),
         EtherType = Get<int>(bag, nameof(PcapFlow.EtherType)),

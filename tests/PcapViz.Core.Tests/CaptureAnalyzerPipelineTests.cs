@@ -95,9 +95,9 @@ public sealed class CaptureAnalyzerPipelineTests(ITestOutputHelper output)
 
     private static object Facts(FlowCounters counters)
     {
-        ReadOnlySpan<ushort> gaps = counters.Gaps;
         return (counters.Packets, counters.Bytes, counters.FirstNs, counters.LastNs, counters.PayloadBytes,
-            counters.TcpFlags, counters.FirstTcpFlags, string.Join(",", gaps.ToArray()));
+            counters.TcpFlags, counters.FirstTcpFlags, (counters.Bursts, counters.LastBurstNs, counters.BurstIntervalM2, counters.BurstSizeM2,
+            counters.CurrentBurstBytes, counters.LongestGapMs, counters.Payload, counters.PayloadProbesDone));
     }
 
     /// <summary>UDP packets over thousands of flows, each flow seen a few times with growing timestamps.</summary>

@@ -15,17 +15,12 @@ public sealed class CaptureSnapshotTests
         Assert.Equal(original.Select(e => e.Key), copy.Select(e => e.Key));
         Assert.Equal(original.Select(e => (e.Value.Packets, e.Value.Bytes, e.Value.FirstNs, e.Value.LastNs, e.Value.PayloadBytes, e.Value.TcpFlags)),
             copy.Select(e => (e.Value.Packets, e.Value.Bytes, e.Value.FirstNs, e.Value.LastNs, e.Value.PayloadBytes, e.Value.TcpFlags)));
-        Assert.Equal(original.Select(e => Gaps(e.Value)), copy.Select(e => Gaps(e.Value)));
+        Assert.Equal(original.Select(e => Bursts(e.Value)), copy.Select(e => Bursts(e.Value)));
         Assert.Equal(capture.GetHostNames().DnsQueries.OrderBy(q => q.Key, StringComparer.Ordinal), restored.GetHostNames().DnsQueries.OrderBy(q => q.Key, StringComparer.Ordinal));
     }
 
-    private static string Gaps(Flows.FlowCounters counters)
-    {
-        var buckets = new ushort[Flows.GapHistogram.Buckets];
-        for (int i = 0; i < buckets.Length; i++)
-            buckets[i] = counters.Gaps[i];
-        return string.Join(',', buckets);
-    }
+    private static object Bursts(Flows.FlowCounters c) =>
+        (c.Bursts, c.LastBurstNs, c.BurstIntervalM2, c.BurstSizeM2, c.CurrentBurstBytes, c.LongestGapMs, c.Payload, c.PayloadProbesDone);
 
     [Fact]
     public void Damaged_snapshots_are_refused_with_InvalidDataException()

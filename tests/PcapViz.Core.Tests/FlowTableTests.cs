@@ -49,11 +49,46 @@ public sealed class FlowTableTests
     }
 
     [Fact]
-    public void Gap_histogram_saturates_instead_of_wrapping()
+    public void Bursts_keep_the_mean_and_spread_of_their_intervals_and_sizes_in_fixed_size()
     {
+        // A beacon every 300 s +- 2 s, each burst a request and an answer 50 ms apart.
         var counters = new FlowCounters();
-        for (int i = 0; i < 70_000; i++)
-            counters.Add(i * 1_000L, 60, 0, 0);
-        Assert.Equal(ushort.MaxValue, counters.Gaps[GapHistogram.BucketOf(1_000)]);
+        var random = new Random(7);
+        long t = 0;
+        for (int i = 0; i < 1_000; i++)
+        {
+            counters.Add(t, 100, 50, 0);
+            counters.Add(t + 50_000_000, 60, 10, 0);
+            t += (long)((300 + random.NextDouble() * 4 - 2) * 1e9);
+        }
+        Assert.Equal(1_000, counters.Bursts);
+        Assert.InRange(counters.MeanBurstIntervalSeconds, 299.8, 300.2);
+        double sd = Math.Sqrt(counters.BurstIntervalM2 / (counters.Bursts - 2));
+        Assert.InRange(sd, 0.9, 1.4);
+        Assert.Equal(160, counters.MeanBurstBytes, 6);
+        Assert.Equal(0, counters.BurstSizeM2, 6);
+        Assert.Equal(300_000u, counters.LongestGapMs, 2_100u);
+    }
+
+    [Fact]
+    public void Merging_two_halves_of_a_flow_gives_the_bursts_of_the_whole()
+    {
+        var whole = new FlowCounters();
+        var first = new FlowCounters();
+        var second = new FlowCounters();
+        var random = new Random(11);
+        for (int i = 0; i < 200; i++)
+        {
+            long t = i * 60_000_000_000L + random.Next(0, 5_000_000) * 1000L;
+            int size = 100 + random.Next(50);
+            whole.Add(t, size, 0, 0);
+            (i < 100 ? ref first : ref second).Add(t, size, 0, 0);
+        }
+        second.Merge(first);
+        Assert.Equal(whole.Bursts, second.Bursts);
+        Assert.Equal(whole.MeanBurstIntervalSeconds, second.MeanBurstIntervalSeconds, 9);
+        Assert.Equal(whole.BurstIntervalM2, second.BurstIntervalM2, 6);
+        Assert.Equal(whole.BurstSizeM2, second.BurstSizeM2, 3);
+        Assert.Equal(whole.LongestGapMs, second.LongestGapMs);
     }
 }

@@ -15,7 +15,8 @@ namespace PcapViz.Core.Analysis;
 internal static class CaptureSnapshot
 {
     private const uint Magic = 0x5A564350; // "PCVZ"
-    private const byte Version = 1;
+    /// <summary>2: flows keep burst timing and payload protocol instead of gap buckets; names carry DNS activity.</summary>
+    private const byte Version = 2;
     private const int MaxCount = 100_000_000;
 
     public static byte[] Write(PcapCapture capture, long firstNs, long lastNs)
@@ -126,8 +127,14 @@ internal static class CaptureSnapshot
             writer.Write(counters.PayloadBytes);
             writer.Write(counters.TcpFlags);
             writer.Write(counters.FirstTcpFlags);
-            for (int b = 0; b < GapHistogram.Buckets; b++)
-                writer.Write(counters.Gaps[b]);
+            writer.Write(counters.LastBurstNs);
+            writer.Write(counters.BurstIntervalM2);
+            writer.Write(counters.BurstSizeM2);
+            writer.Write(counters.Bursts);
+            writer.Write(counters.CurrentBurstBytes);
+            writer.Write(counters.LongestGapMs);
+            writer.Write((byte)counters.Payload);
+            writer.Write(counters.PayloadProbesDone);
         }
     }
 
@@ -150,9 +157,15 @@ internal static class CaptureSnapshot
                 PayloadBytes = reader.ReadInt64(),
                 TcpFlags = reader.ReadByte(),
                 FirstTcpFlags = reader.ReadByte(),
+                LastBurstNs = reader.ReadInt64(),
+                BurstIntervalM2 = reader.ReadDouble(),
+                BurstSizeM2 = reader.ReadDouble(),
+                Bursts = reader.ReadInt32(),
+                CurrentBurstBytes = reader.ReadInt32(),
+                LongestGapMs = reader.ReadUInt32(),
+                Payload = (PayloadProtocol)reader.ReadByte(),
+                PayloadProbesDone = reader.ReadByte(),
             };
-            for (int b = 0; b < GapHistogram.Buckets; b++)
-                counters.Gaps[b] = reader.ReadUInt16();
             flows.GetOrAdd(key).Merge(counters);
         }
         return flows;
@@ -182,6 +195,66 @@ internal static class CaptureSnapshot
             writer.Write(query);
             writer.Write(count);
         }
+        WriteDnsActivity(writer, names.Dns);
+    }
+
+    private static void WriteDnsActivity(BinaryWriter writer, DnsActivity activity)
+    {
+        var counts = activity.Counts.ToList();
+        writer.Write(counts.Count);
+        foreach (var c in counts)
+        {
+            WriteAddress(writer, c.Client);
+            writer.Write(c.Server is not null);
+            if (c.Server is { } server)
+                WriteAddress(writer, server);
+            writer.Write(c.Domain);
+            writer.Write(c.Queries);
+            writer.Write(c.Txt);
+            writer.Write(c.Nulls);
+            writer.Write(c.Any);
+            writer.Write(c.Responses);
+            writer.Write(c.NxDomain);
+            writer.Write(c.ResponseBytes);
+            writer.Write(c.FirstNs);
+            writer.Write(c.LastNs);
+        }
+        writer.Write(activity.DistinctNames);
+        foreach (var (client, name) in activity.NamesAsked)
+        {
+            WriteAddress(writer, client);
+            writer.Write(name);
+        }
+    }
+
+    private static void ReadDnsActivity(BinaryReader reader, DnsActivity activity)
+    {
+        int domains = Count(reader);
+        for (int i = 0; i < domains; i++)
+        {
+            var client = ReadAddress(reader);
+            AddressKey? server = reader.ReadBoolean() ? ReadAddress(reader) : null;
+            activity.Restore(client, server, reader.ReadString(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(),
+                reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+        }
+        int names = Count(reader);
+        for (int i = 0; i < names; i++)
+            activity.AddName(ReadAddress(reader), reader.ReadString());
+    }
+
+    private static void WriteAddress(BinaryWriter writer, in AddressKey address)
+    {
+        writer.Write(address.Version);
+        writer.Write(address.High);
+        writer.Write(address.Low);
+    }
+
+    private static AddressKey ReadAddress(BinaryReader reader)
+    {
+        byte version = reader.ReadByte();
+        if (version is not (4 or 6))
+            throw new InvalidDataException($"The capture snapshot holds an address of IP version {version}.");
+        return new AddressKey(version, reader.ReadUInt64(), reader.ReadUInt64());
     }
 
     private static void WriteHostNames(BinaryWriter writer, IReadOnlyList<HostName> names)
@@ -219,6 +292,7 @@ internal static class CaptureSnapshot
         int queries = Count(reader);
         for (int i = 0; i < queries; i++)
             names.CountQuery(reader.ReadString(), reader.ReadInt64());
+        ReadDnsActivity(reader, names.Dns);
         return names;
     }
 

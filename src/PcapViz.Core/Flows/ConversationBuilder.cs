@@ -30,7 +30,7 @@ public static class ConversationBuilder
     }
 
     /// <summary>The opener sent the bare SYN; without one, the side heard from first.</summary>
-    private static bool OpenedFromOtherSide(in FlowCounters forward, in FlowCounters reverse)
+    internal static bool OpenedFromOtherSide(in FlowCounters forward, in FlowCounters reverse)
     {
         const byte syn = (byte)TcpFlags.SYN, ack = (byte)TcpFlags.ACK;
         bool forwardOpened = (forward.FirstTcpFlags & (syn | ack)) == syn;
@@ -46,6 +46,9 @@ public static class ConversationBuilder
         long last = Math.Max(sent.LastNs, received.Packets == 0 ? long.MinValue : received.LastNs);
         int? sourcePort = key.HasPorts ? key.SourcePort : null;
         int? destinationPort = key.HasPorts ? key.DestinationPort : null;
+        string? portGuess = key.HasPorts ? WellKnownPorts.Guess(key.Protocol, key.SourcePort, key.DestinationPort) : null;
+        PayloadProtocol? payload = PayloadProtocols.IsIdentified(sent.Payload) ? sent.Payload
+            : PayloadProtocols.IsIdentified(received.Payload) ? received.Payload : null;
         return new PcapFlow
         {
             Protocol = key.HasIp ? WellKnownPorts.ProtocolName(key.Protocol) : EtherType.Name(key.EtherType),
@@ -67,7 +70,8 @@ public static class ConversationBuilder
             FirstSeen = Timestamps.FromUnixNanoseconds(first),
             LastSeen = Timestamps.FromUnixNanoseconds(last),
             TcpFlags = (TcpFlags)(sent.TcpFlags | received.TcpFlags),
-            Application = key.HasPorts ? WellKnownPorts.Guess(key.Protocol, key.SourcePort, key.DestinationPort) : null,
+            Application = payload is { } identified ? PayloadProtocols.Name(identified) : portGuess,
+            ApplicationSource = payload is not null ? "Payload" : portGuess is null ? null : "Port",
             Capture = capture,
         };
     }

@@ -29,6 +29,9 @@ public sealed class FlowTable
     /// <summary>As <see cref="GetOrAdd(in FlowKey)"/>, with <paramref name="hash"/> (the key's hash code) computed on another thread.</summary>
     public ref FlowCounters GetOrAdd(in FlowKey key, int hash) => ref _flows.GetOrAdd(key, hash, out _);
 
+    /// <summary>The entry index of <paramref name="key"/>, or -1.</summary>
+    public int IndexOf(in FlowKey key) => _flows.IndexOf(key);
+
     public bool TryGet(in FlowKey key, out FlowCounters counters)
     {
         int index = _flows.IndexOf(key);

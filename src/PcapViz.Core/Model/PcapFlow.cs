@@ -27,7 +27,10 @@ public sealed class PcapFlow
     public DateTimeOffset LastSeen { get; init; }
     public TimeSpan Duration => LastSeen - FirstSeen;
     public TcpFlags TcpFlags { get; init; }
+    /// <summary>The application: what the first payload bytes identify (TLS, HTTP, SSH, DNS, ...), else the well-known port's guess.</summary>
     public string? Application { get; init; }
+    /// <summary>"Payload" when the payload identified the application, "Port" when only the port suggests it.</summary>
+    public string? ApplicationSource { get; init; }
     /// <summary>The capture file the conversation came from.</summary>
     public required string Capture { get; init; }
     /// <summary>The IP protocol number, or null for a frame without IP (ARP, STP, ...).</summary>

@@ -46,6 +46,11 @@ internal sealed class DnsMessageParser
         _sink = sink;
     }
 
+    /// <summary>Where the next message's questions and answers are also counted, with its packet's ends and time; null for none.</summary>
+    public DnsActivity? Activity;
+    public AddressKey PacketSource, PacketDestination;
+    public long TimestampNs;
+
     public void Parse(ReadOnlySpan<byte> message, bool takeAnswers, bool countQuestions)
     {
         if (message.Length < 12)
@@ -73,6 +78,15 @@ internal sealed class DnsMessageParser
                 if (!TryReadName(message, position, name, out int length, out next))
                     return;
                 _sink.CountQuery(name[..length]);
+                if (Activity is not null && next + 2 <= message.Length)
+                    Activity.Query(PacketSource, PacketDestination, name[..length], BinaryPrimitives.ReadUInt16BigEndian(message.Slice(next, 2)), TimestampNs);
+            }
+            else if (i == 0 && Activity is not null)
+            {
+                // The answer counts against the name asked: the first question's.
+                if (!TryReadName(message, position, name, out int length, out next))
+                    return;
+                Activity.Response(PacketDestination, PacketSource, name[..length], flags & 0xF, message.Length, TimestampNs);
             }
             else if (!TrySkipName(message, position, out next))
             {

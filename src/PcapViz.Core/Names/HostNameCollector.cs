@@ -48,6 +48,9 @@ public sealed class HostNameCollector
 
     private Dictionary<string, long>? _queriesView;
 
+    /// <summary>DNS questions and answers on port 53 by client and registered domain, for tunnel detection.</summary>
+    public DnsActivity Dns { get; } = new();
+
     public HostNameCollector()
         : this(DefaultMaxNamesPerAddress, DefaultMaxAddresses, DefaultMaxQueryNames)
     {
@@ -137,13 +140,14 @@ public sealed class HostNameCollector
     }
 
     /// <summary>Reads the names one decoded packet carries, if any. Never throws on packet content.</summary>
-    public void Observe(ReadOnlySpan<byte> packetData, in DecodedPacket packet)
+    public void Observe(ReadOnlySpan<byte> packetData, in DecodedPacket packet, long timestampNs = 0)
     {
         if ((packet.Flags & PacketFlags.HasPorts) == 0 || packet.PayloadLength <= 0)
             return;
         int offset = packet.PayloadOffset, length = packet.PayloadLength;
         if ((uint)offset > (uint)packetData.Length || (uint)length > (uint)(packetData.Length - offset))
             return;
+        _dns.TimestampNs = timestampNs;
         if (packet.Protocol == 17)
             ObserveUdp(packetData.Slice(offset, length), packet);
         else if (packet.Protocol == 6)
@@ -160,6 +164,7 @@ public sealed class HostNameCollector
         if (fromServer || toServer)
         {
             // Answers are believed only from a DNS port, questions counted only towards one.
+            SetDnsActivity(packet, source == DnsPort || destination == DnsPort);
             _dns.Parse(payload, takeAnswers: fromServer, countQuestions: toServer);
             return;
         }
@@ -176,6 +181,7 @@ public sealed class HostNameCollector
             if (payload.Length >= 2 + 12)
             {
                 int length = BinaryPrimitives.ReadUInt16BigEndian(payload);
+                SetDnsActivity(packet, unicastDns: true);
                 if (length >= 12 && length <= payload.Length - 2)
                     _dns.Parse(payload.Slice(2, length), takeAnswers: source == DnsPort, countQuestions: destination == DnsPort);
             }
@@ -186,6 +192,14 @@ public sealed class HostNameCollector
             TlsClientHelloReader.Read(payload, new AddressKey(packet.IpVersion, packet.DestinationHigh, packet.DestinationLow), this);
         else if (first is >= (byte)'A' and <= (byte)'Z')
             HttpHostReader.Read(payload, new AddressKey(packet.IpVersion, packet.DestinationHigh, packet.DestinationLow), this);
+    }
+
+    /// <summary>Only unicast DNS (port 53) is tunnel evidence: mDNS and LLMNR names stay on the link.</summary>
+    private void SetDnsActivity(in DecodedPacket packet, bool unicastDns)
+    {
+        _dns.Activity = unicastDns ? Dns : null;
+        _dns.PacketSource = new AddressKey(packet.IpVersion, packet.SourceHigh, packet.SourceLow);
+        _dns.PacketDestination = new AddressKey(packet.IpVersion, packet.DestinationHigh, packet.DestinationLow);
     }
 
     /// <summary>
@@ -213,6 +227,7 @@ public sealed class HostNameCollector
             CountQuery(other._queries.KeyAt(i), other._queries.ValueAt(i), other._queries.KeyAt(i));
         NamesDropped += other.NamesDropped;
         QueriesDropped += other.QueriesDropped;
+        Dns.Merge(other.Dns);
     }
 
     internal void AddName(in AddressKey address, ReadOnlySpan<char> name, NameSource source, HostName? known = null)

@@ -28,7 +28,7 @@ internal sealed class SpanKeyedTable<TValue>
     public ref TValue ValueAt(int index) => ref _entries[index].Value;
 
     /// <summary>The value stored under <paramref name="key"/>, or a null reference (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
-    public ref TValue Find(ReadOnlySpan<char> key)
+    public ref TValue Find(scoped ReadOnlySpan<char> key)
     {
         int index = IndexOf(key, string.GetHashCode(key));
         if (index < 0)

@@ -68,21 +68,7 @@ internal static class DrawingStyle
     public static double EdgeWidth(long bytes, long maxBytes) => Scale(bytes, maxBytes, MinEdgeWidth, MaxEdgeWidth);
 
     /// <summary>Bytes in decimal units, as people read them: "980 B", "1.2 kB", "34 MB", "5.1 GB".</summary>
-    public static string HumanBytes(long bytes)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        if (bytes < 1000)
-            return bytes.ToString(inv) + " B";
-        string[] units = ["kB", "MB", "GB", "TB", "PB", "EB"];
-        double value = bytes;
-        int unit = -1;
-        while (value >= 999.95 && unit < units.Length - 1)
-        {
-            value /= 1000;
-            unit++;
-        }
-        return (value < 99.95 ? value.ToString("0.0", inv) : value.ToString("0", inv)) + " " + units[unit];
-    }
+    public static string HumanBytes(long bytes) => Units.Bytes(bytes);
 
     /// <summary>"TCP, TLS", with "+N" once more than four are listed.</summary>
     public static string ProtocolList(IReadOnlyList<string> protocols)

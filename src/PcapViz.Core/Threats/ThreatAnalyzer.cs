@@ -1,0 +1,814 @@
+using System.Globalization;
+using System.Net;
+using PcapViz.Core.Decoding;
+using PcapViz.Core.Flows;
+using PcapViz.Core.Geo;
+using PcapViz.Core.Names;
+
+namespace PcapViz.Core.Threats;
+
+public readonly record struct ThreatProgress(string Activity, int PercentComplete);
+
+/// <summary>
+/// Finds exfiltration, beaconing, strobes, long connections, DNS tunnels and protocols on the wrong port in captures
+/// already read: everything comes from the flows and DNS activity the import gathered, so no capture is read twice and
+/// captures brought back through CliXml or remoting work the same. Flows are paired into conversations (oriented from
+/// the side that opened them) and summed per (source, destination, protocol, port) and per (internal, external) host
+/// pair; the cost follows flows, never packets.
+/// </summary>
+public static class ThreatAnalyzer
+{
+    private const byte Syn = (byte)TcpFlags.SYN, Ack = (byte)TcpFlags.ACK;
+    private const int CheckEvery = 65_536;
+    private const double NsPerSecond = 1e9;
+
+    public static List<PcapFinding> Analyze(IReadOnlyList<PcapCapture> captures, ThreatOptions options,
+        IProgress<ThreatProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(captures);
+        ArgumentNullException.ThrowIfNull(options);
+        options.AllowList.ResetCounts();
+        var read = captures.Where(c => c.Packets > 0).ToList();
+        if (read.Count == 0)
+            return [];
+        var run = new Run(read, options, progress, cancellation);
+        return run.Execute();
+    }
+
+    private struct GroupKey : IEquatable<GroupKey>
+    {
+        public int Source, Destination;
+        public ushort Port;
+        public byte Protocol;
+
+        public readonly bool Equals(GroupKey other) => Source == other.Source && Destination == other.Destination && Port == other.Port && Protocol == other.Protocol;
+        public override readonly bool Equals(object? obj) => obj is GroupKey other && Equals(other);
+        public override readonly int GetHashCode() => KeyedHash.Of((ulong)(uint)Source << 32 | (uint)Destination, Port, Protocol);
+    }
+
+    /// <summary>All conversations of one (source, destination, protocol, port).</summary>
+    private struct Group
+    {
+        public int Count, Completed, Head;
+        public int LongestConversation, BurstConversation, MismatchConversation;
+        public int Mismatched;
+        public long LongestNs, TotalNs, FirstNs, LastNs;
+        public PayloadProtocol Observed;
+    }
+
+    private struct PairKey : IEquatable<PairKey>
+    {
+        public int Internal, Other;
+
+        public readonly bool Equals(PairKey other) => Internal == other.Internal && Other == other.Other;
+        public override readonly bool Equals(object? obj) => obj is PairKey other && Equals(other);
+        public override readonly int GetHashCode() => KeyedHash.Of((ulong)(uint)Internal << 32 | (uint)Other, 0, 0);
+    }
+
+    /// <summary>What an internal host exchanged with one other host, whichever side opened.</summary>
+    private struct Pair
+    {
+        public long Out, In;
+        public int Connections;
+        public long FirstNs, LastNs;
+        public ushort Port;
+        public byte Protocol;
+    }
+
+    private readonly record struct Conversation(int Forward, int Reverse, int Source, int Destination, long StartNs, long EndNs);
+
+    private sealed class Run(List<PcapCapture> captures, ThreatOptions options, IProgress<ThreatProgress>? progress, CancellationToken cancellation)
+    {
+        private readonly Dictionary<AddressKey, int> _hostIndex = new();
+        private readonly List<AddressKey> _hosts = [];
+        private readonly List<bool> _internal = [];
+        private readonly List<int> _allowEntry = [];
+        private readonly List<int> _contacts = [];
+        private readonly List<bool> _seen = [];
+        private readonly List<HostNameCollector> _names = captures.Select(c => c.GetHostNames()).ToList();
+        private readonly List<PcapFinding> _findings = [];
+        private readonly string[] _captureNames = captures.Select(c => c.Path).Distinct().ToArray();
+        private FlowTable _flows = null!;
+        private readonly List<Conversation> _conversations = [];
+        private int[] _next = [];
+        private int _networkSize;
+        private long _spanStartNs, _spanEndNs;
+        private string _allowText = "";
+
+        public List<PcapFinding> Execute()
+        {
+            _flows = MergedFlows();
+            _spanStartNs = captures.Min(c => c.FirstSeen!.Value.ToUnixTimeMilliseconds()) * 1_000_000L;
+            _spanEndNs = captures.Max(c => c.LastSeen!.Value.ToUnixTimeMilliseconds()) * 1_000_000L + 999_999;
+
+            var groups = new ChunkedHashTable<GroupKey, Group>(Math.Max(16, _flows.Count / 4));
+            var pairs = new ChunkedHashTable<PairKey, Pair>(Math.Max(16, _flows.Count / 8));
+            PairFlows(groups, pairs);
+            _networkSize = _seen.Count(s => s);
+
+            // The allow list's counts are final once the flows are paired; DNS adds its own below.
+            Report("Scoring conversations", 70);
+            if (options.Wants(ThreatKind.Exfiltration))
+                FindExfiltration(pairs);
+            for (int g = 0; g < groups.Count; g++)
+            {
+                if (g % CheckEvery == 0)
+                    cancellation.ThrowIfCancellationRequested();
+                ScoreGroup(groups.KeyAt(g), groups.ValueAt(g));
+            }
+            Report("Scoring DNS", 90);
+            if (options.Wants(ThreatKind.DnsTunnel))
+                FindDnsTunnels();
+            Report("Done", 100);
+
+            _allowText = options.AllowList.IsEmpty ? "" : options.AllowList.Describe();
+            var results = _findings.Select(f => WithAllowList(f)).ToList();
+            results.Sort();
+            return results;
+        }
+
+        private PcapFinding WithAllowList(PcapFinding finding) => _allowText.Length == 0 ? finding : new PcapFinding
+        {
+            Kind = finding.Kind, Score = finding.Score, Source = finding.Source, Destination = finding.Destination, Domain = finding.Domain,
+            Reason = finding.Reason, SourceName = finding.SourceName, DestinationName = finding.DestinationName, Protocol = finding.Protocol,
+            RawScore = finding.RawScore, Modifier = finding.Modifier, Connections = finding.Connections, BytesSent = finding.BytesSent,
+            BytesReceived = finding.BytesReceived, ProducerConsumerRatio = finding.ProducerConsumerRatio, PrevalenceHosts = finding.PrevalenceHosts,
+            Prevalence = finding.Prevalence, Evidence = finding.Evidence, IntervalSeconds = finding.IntervalSeconds,
+            IntervalDeviationSeconds = finding.IntervalDeviationSeconds, TimestampScore = finding.TimestampScore, SizeScore = finding.SizeScore,
+            HistogramScore = finding.HistogramScore, DurationScore = finding.DurationScore, LongestConnectionSeconds = finding.LongestConnectionSeconds,
+            TotalDurationSeconds = finding.TotalDurationSeconds, Queries = finding.Queries, Names = finding.Names, LongestLabel = finding.LongestLabel,
+            LongLabelNames = finding.LongLabelNames, Entropy = finding.Entropy, TxtQueries = finding.TxtQueries, NxDomainResponses = finding.NxDomainResponses,
+            ResponseBytes = finding.ResponseBytes, ExpectedProtocol = finding.ExpectedProtocol, ObservedProtocol = finding.ObservedProtocol,
+            FirstSeen = finding.FirstSeen, LastSeen = finding.LastSeen, Captures = finding.Captures, AllowList = _allowText,
+        };
+
+        private void Report(string activity, int percent) => progress?.Report(new ThreatProgress(activity, percent));
+
+        private FlowTable MergedFlows()
+        {
+            if (captures.Count == 1)
+                return captures[0].GetFlowTable();
+            var merged = new FlowTable(captures.Sum(c => c.FlowCount));
+            foreach (var capture in captures)
+                merged.Merge(capture.GetFlowTable());
+            return merged;
+        }
+
+        private DnsActivity MergedDns()
+        {
+            if (captures.Count == 1)
+                return captures[0].GetHostNames().Dns;
+            var merged = new DnsActivity();
+            foreach (var capture in captures)
+                merged.Merge(capture.GetHostNames().Dns);
+            return merged;
+        }
+
+        private IEnumerable<string> NamesOf(IPAddress address) => _names.SelectMany(n => n.NamesFor(address)).Select(n => n.Name);
+
+        private string? NameOf(int host) => NamesOf(_hosts[host].ToIPAddress()).FirstOrDefault();
+
+        private int Host(byte version, ulong high, ulong low)
+        {
+            var key = new AddressKey(version, high, low);
+            if (_hostIndex.TryGetValue(key, out int index))
+                return index;
+            index = _hosts.Count;
+            _hostIndex.Add(key, index);
+            _hosts.Add(key);
+            bool isInternal;
+            if (options.InternalNetworks is { } networks)
+            {
+                var address = key.ToIPAddress();
+                if (address.IsIPv4MappedToIPv6)
+                    address = address.MapToIPv4();
+                isInternal = networks.Any(n => n.Contains(address));
+            }
+            else
+            {
+                isInternal = AddressClass.IsInternal(version, high, low);
+            }
+            _internal.Add(isInternal);
+            _allowEntry.Add(options.AllowList.IsEmpty ? -1 : options.AllowList.EntryFor(key.ToIPAddress(), NamesOf));
+            _contacts.Add(0);
+            _seen.Add(false);
+            return index;
+        }
+
+        private void PairFlows(ChunkedHashTable<GroupKey, Group> groups, ChunkedHashTable<PairKey, Pair> pairs)
+        {
+            int count = _flows.Count;
+            var paired = new bool[count];
+            _next = new int[count];
+            uint udpTimeoutMs = (uint)Math.Min(uint.MaxValue, options.UdpInactivityTimeout.TotalMilliseconds);
+            for (int i = 0; i < count; i++)
+            {
+                if (i % CheckEvery == 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    Report("Pairing flows", (int)(i * 70L / count));
+                }
+                if (paired[i])
+                    continue;
+                paired[i] = true;
+                ref readonly var key = ref _flows.KeyAt(i);
+                if (!key.HasIp)
+                    continue;
+                var reverseKey = key.Reversed();
+                int j = reverseKey != key ? _flows.IndexOf(reverseKey) : -1;
+                if (j >= 0)
+                    paired[j] = true;
+                int forward = i, reverse = j;
+                if (j >= 0 && ConversationBuilder.OpenedFromOtherSide(_flows.CountersAt(i), _flows.CountersAt(j)))
+                    (forward, reverse) = (j, i);
+                ref readonly var k = ref _flows.KeyAt(forward);
+                if (AddressClass.IsGroup(k.IpVersion, k.DestinationHigh, k.DestinationLow) || AddressClass.IsGroup(k.IpVersion, k.SourceHigh, k.SourceLow))
+                    continue;
+                int source = Host(k.IpVersion, k.SourceHigh, k.SourceLow);
+                int destination = Host(k.IpVersion, k.DestinationHigh, k.DestinationLow);
+                int entry = _allowEntry[source] >= 0 ? _allowEntry[source] : _allowEntry[destination];
+                if (entry >= 0)
+                {
+                    options.AllowList.CountFlow(entry);
+                    continue;
+                }
+                ref readonly var sent = ref _flows.CountersAt(forward);
+                var received = reverse >= 0 ? _flows.CountersAt(reverse) : default;
+                long start = reverse >= 0 ? Math.Min(sent.FirstNs, received.FirstNs) : sent.FirstNs;
+                long end = reverse >= 0 ? Math.Max(sent.LastNs, received.LastNs) : sent.LastNs;
+                int conversation = _conversations.Count;
+                _conversations.Add(new Conversation(forward, reverse, source, destination, start, end));
+
+                if (_internal[source])
+                    _seen[source] = true;
+                if (_internal[destination])
+                    _seen[destination] = true;
+
+                bool tcp = k.Protocol == 6;
+                bool opened = tcp && (sent.FirstTcpFlags & (Syn | Ack)) == Syn;
+                bool completed = !opened || (reverse >= 0 && (received.TcpFlags & (Syn | Ack)) == (Syn | Ack));
+
+                var groupKey = new GroupKey { Source = source, Destination = destination, Protocol = k.Protocol, Port = k.HasPorts ? k.DestinationPort : (ushort)0 };
+                ref var group = ref groups.GetOrAdd(groupKey, out bool newGroup);
+                if (newGroup)
+                {
+                    group.Head = group.LongestConversation = group.BurstConversation = group.MismatchConversation = -1;
+                    group.FirstNs = long.MaxValue;
+                    group.LastNs = long.MinValue;
+                }
+                group.Count++;
+                group.FirstNs = Math.Min(group.FirstNs, start);
+                group.LastNs = Math.Max(group.LastNs, end);
+                if (completed)
+                {
+                    group.Completed++;
+                    _next[conversation] = group.Head;
+                    group.Head = conversation;
+                    long duration = end - start;
+                    group.TotalNs += duration;
+                    bool continuous = tcp || Math.Max(sent.LongestGapMs, received.LongestGapMs) <= udpTimeoutMs;
+                    if (continuous && duration > group.LongestNs)
+                    {
+                        group.LongestNs = duration;
+                        group.LongestConversation = conversation;
+                    }
+                    if (group.BurstConversation < 0 || sent.Bursts > _flows.CountersAt(_conversations[group.BurstConversation].Forward).Bursts)
+                        group.BurstConversation = conversation;
+                }
+                if (k.HasPorts)
+                    CheckPayload(ref group, conversation, k, sent, received, tcp, opened);
+
+                // Host pairs: the internal end first, whichever side opened.
+                bool sourceInternal = _internal[source], destinationInternal = _internal[destination];
+                if (sourceInternal || destinationInternal)
+                {
+                    bool flip = !sourceInternal;
+                    var pairKey = flip ? new PairKey { Internal = destination, Other = source } : new PairKey { Internal = source, Other = destination };
+                    ref var pair = ref pairs.GetOrAdd(pairKey, out bool newPair);
+                    if (newPair)
+                    {
+                        _contacts[pairKey.Other]++;
+                        pair.FirstNs = long.MaxValue;
+                        pair.LastNs = long.MinValue;
+                        pair.Port = groupKey.Port;
+                        pair.Protocol = k.Protocol;
+                    }
+                    pair.Out += flip ? received.PayloadBytes : sent.PayloadBytes;
+                    pair.In += flip ? sent.PayloadBytes : received.PayloadBytes;
+                    pair.Connections++;
+                    pair.FirstNs = Math.Min(pair.FirstNs, start);
+                    pair.LastNs = Math.Max(pair.LastNs, end);
+                }
+            }
+        }
+
+        private static void CheckPayload(ref Group group, int conversation, in FlowKey key, in FlowCounters sent, in FlowCounters received, bool tcp, bool opened)
+        {
+            var expected = PayloadProtocols.ExpectedOn(key.Protocol, key.DestinationPort);
+            if (expected == PayloadProtocol.NotSeen || sent.Payload == expected || received.Payload == expected)
+                return;
+            // Without the handshake, the first payload may be the middle of a stream.
+            if (tcp && !opened)
+                return;
+            var observed = PayloadProtocols.IsIdentified(sent.Payload) ? sent.Payload
+                : PayloadProtocols.IsIdentified(received.Payload) ? received.Payload
+                : sent.Payload == PayloadProtocol.HighEntropy || received.Payload == PayloadProtocol.HighEntropy ? PayloadProtocol.HighEntropy
+                : PayloadProtocol.NotSeen;
+            // QUIC's short-header packets look random by design: only another identified protocol is out of place on UDP 443.
+            if (observed == PayloadProtocol.NotSeen || (expected == PayloadProtocol.Quic && observed == PayloadProtocol.HighEntropy))
+                return;
+            group.Mismatched++;
+            if (group.MismatchConversation < 0 || PayloadProtocols.IsIdentified(observed))
+            {
+                group.MismatchConversation = conversation;
+                group.Observed = observed;
+            }
+        }
+
+        /// <summary>
+        /// RITA's prevalence modifier, applied where prevalence means something: with three or more internal hosts.
+        /// A destination only one internal host talks to is rare even where that is more than 2% of the hosts.
+        /// </summary>
+        private (double Modifier, int Hosts, double? Prevalence) PrevalenceOf(int destination)
+        {
+            int hosts = _contacts[destination];
+            if (hosts == 0 || _networkSize < 3)
+                return (0, hosts, hosts == 0 || _networkSize == 0 ? null : (double)hosts / _networkSize);
+            double prevalence = (double)hosts / _networkSize;
+            if (hosts == 1 || prevalence <= options.RarePrevalence)
+                return (options.PrevalenceModifier, hosts, prevalence);
+            if (prevalence >= options.CommonPrevalence)
+                return (-options.PrevalenceModifier, hosts, prevalence);
+            return (0, hosts, prevalence);
+        }
+
+        private void FindExfiltration(ChunkedHashTable<PairKey, Pair> pairs)
+        {
+            var thresholds = options.UploadThresholds.Select(t => (double)t).ToArray();
+            for (int p = 0; p < pairs.Count; p++)
+            {
+                ref readonly var key = ref pairs.KeyAt(p);
+                ref readonly var pair = ref pairs.ValueAt(p);
+                if (_internal[key.Other] || pair.Out < options.UploadThresholds[0])
+                    continue;
+                double ratio = (double)(pair.Out - pair.In) / (pair.Out + pair.In);
+                if (ratio < options.MinimumProducerConsumerRatio)
+                    continue;
+                var (modifier, hosts, prevalence) = PrevalenceOf(key.Other);
+                // A destination half the network uploads to is a service (backup, sync), not a leak.
+                if (modifier < 0)
+                    continue;
+                double band = BeaconStatistics.Band(pair.Out, thresholds);
+                double ratioBonus = 0.15 * (ratio - options.MinimumProducerConsumerRatio) / Math.Max(1e-9, 1 - options.MinimumProducerConsumerRatio);
+                double score = Clamp(band + ratioBonus + modifier);
+                string source = Text(key.Internal), destination = Text(key.Other);
+                string? sourceName = NameOf(key.Internal), destinationName = NameOf(key.Other);
+                string others = hosts <= 1 ? "no other internal host talks to it" : $"{hosts - 1} other internal host{(hosts == 2 ? "" : "s")} talk to it";
+                string service = pair.Port != 0 ? $" {Service(pair.Protocol, pair.Port)}" : "";
+                _findings.Add(new PcapFinding
+                {
+                    Kind = nameof(ThreatKind.Exfiltration),
+                    Score = score,
+                    Source = source,
+                    Destination = destination,
+                    SourceName = sourceName,
+                    DestinationName = destinationName,
+                    Protocol = ProtocolText(pair.Protocol, pair.Port),
+                    Reason = $"{Named(source, sourceName)} sent {Units.Bytes(pair.Out)} in {pair.Connections:N0}{service} connection{(pair.Connections == 1 ? "" : "s")} to {Named(destination, destinationName)} and received {Units.Bytes(pair.In)} (producer-consumer ratio {ratio:0.00}); {others}.",
+                    RawScore = band,
+                    Modifier = modifier + ratioBonus,
+                    Connections = pair.Connections,
+                    BytesSent = pair.Out,
+                    BytesReceived = pair.In,
+                    ProducerConsumerRatio = Math.Round(ratio, 3),
+                    PrevalenceHosts = hosts,
+                    Prevalence = prevalence,
+                    FirstSeen = Timestamps.FromUnixNanoseconds(pair.FirstNs),
+                    LastSeen = Timestamps.FromUnixNanoseconds(pair.LastNs),
+                    Captures = _captureNames,
+                });
+            }
+        }
+
+        private void ScoreGroup(in GroupKey key, in Group group)
+        {
+            if (group.Mismatched > 0 && options.Wants(ThreatKind.ProtocolMismatch))
+                ScoreMismatch(key, group);
+            // As RITA, timing and duration are judged where traffic crosses the network's edge: between internal hosts,
+            // resolvers, directory servers and backups are regular by design.
+            if (_internal[key.Source] && _internal[key.Destination])
+                return;
+            if (group.Completed >= options.MinimumConnections && (options.Wants(ThreatKind.Beaconing) || options.Wants(ThreatKind.Strobe)))
+                ScoreConnectionBeacon(key, group);
+            else if (group.BurstConversation >= 0 && options.Wants(ThreatKind.Beaconing))
+                ScoreBurstBeacon(key, group);
+            if (group.LongestConversation >= 0 && options.Wants(ThreatKind.LongConnection))
+                ScoreLongConnection(key, group);
+        }
+
+        private void ScoreConnectionBeacon(in GroupKey key, in Group group)
+        {
+            double spanSeconds = Math.Max(1, (_spanEndNs - _spanStartNs) / NsPerSecond);
+            double strobeAt = options.StrobeConnectionsPerDay * Math.Max(spanSeconds, 3600) / 86_400;
+            if (group.Completed >= strobeAt || group.Completed > options.MaximumTimestamps)
+            {
+                if (options.Wants(ThreatKind.Strobe))
+                    AddStrobe(key, group, spanSeconds);
+                return;
+            }
+            if (!options.Wants(ThreatKind.Beaconing))
+                return;
+            var times = new double[group.Completed];
+            var sizes = new double[group.Completed];
+            int n = 0;
+            for (int c = group.Head; c >= 0 && n < times.Length; c = _next[c])
+            {
+                var conversation = _conversations[c];
+                times[n] = (conversation.StartNs - _spanStartNs) / NsPerSecond;
+                sizes[n++] = _flows.CountersAt(conversation.Forward).Bytes;
+            }
+            Array.Sort(times);
+            Array.Sort(sizes);
+            // Intervals between distinct start times (a second apart or more, as RITA's whole-second timestamps).
+            var intervals = new List<double>(times.Length);
+            double last = times[0];
+            int distinct = 1;
+            for (int i = 1; i < times.Length; i++)
+            {
+                if (times[i] - last >= 1)
+                {
+                    intervals.Add(times[i] - last);
+                    last = times[i];
+                    distinct++;
+                }
+            }
+            if (distinct < options.MinimumConnections)
+                return;
+            intervals.Sort();
+            var d = intervals.ToArray();
+            double tsSkew = BeaconStatistics.SkewScore(d, 10);
+            var (mad, madRatio) = BeaconStatistics.MadOverMedian(d);
+            double tsMad = Math.Max(0, 1 - madRatio);
+            double tsScore = (tsSkew + tsMad) / 2;
+            double dsSkew = BeaconStatistics.SkewScore(sizes, 10);
+            var (_, sizeRatio) = BeaconStatistics.MadOverMedian(sizes);
+            double dsScore = (dsSkew + Math.Max(0, 1 - sizeRatio)) / 2;
+            var bins = BeaconStatistics.Histogram(times, 0, (_spanEndNs - _spanStartNs) / NsPerSecond);
+            double histScore = BeaconStatistics.HistogramScore(bins, options.HistogramModeSensitivity);
+            int busyBins = bins.Count(b => b > 0);
+            double durScore = 0;
+            if (busyBins >= options.DurationMinimumBins)
+            {
+                double coverage = Math.Min(1, (times[^1] - times[0]) / spanSeconds);
+                double consistency = Math.Min(1, (double)BeaconStatistics.LongestRun(bins) / options.DurationIdealBins);
+                durScore = Math.Max(coverage, consistency);
+            }
+            double median = BeaconStatistics.Median(d);
+            AddBeacon(key, group, "Connections", distinct, median, mad, madRatio, tsScore, dsScore, histScore, durScore, BeaconStatistics.Median(sizes));
+        }
+
+        /// <summary>
+        /// A beacon inside one flow: the interval and size spread come from the moments the flow kept (their
+        /// coefficient of variation, as 0.6745 CV, the MAD of a normal spread), with no skew or histogram to measure,
+        /// so those count as the timestamp score.
+        /// </summary>
+        private void ScoreBurstBeacon(in GroupKey key, in Group group)
+        {
+            var conversation = _conversations[group.BurstConversation];
+            var flow = _flows.CountersAt(conversation.Forward);
+            int intervals = flow.Bursts - 1;
+            if (flow.Bursts < options.MinimumConnections || intervals < 2)
+                return;
+            double mean = flow.MeanBurstIntervalSeconds;
+            if (mean <= 0)
+                return;
+            double sd = Math.Sqrt(Math.Max(0, flow.BurstIntervalM2) / (intervals - 1));
+            double madRatio = 0.6745 * sd / mean;
+            double tsScore = Math.Max(0, 1 - madRatio);
+            int finished = flow.Bursts - 1;
+            double sizeMean = flow.MeanBurstBytes;
+            double sizeSd = finished > 1 ? Math.Sqrt(Math.Max(0, flow.BurstSizeM2) / (finished - 1)) : 0;
+            double dsScore = sizeMean > 0 ? Math.Max(0, 1 - 0.6745 * sizeSd / sizeMean) : 0;
+            double spanSeconds = Math.Max(1, (_spanEndNs - _spanStartNs) / NsPerSecond);
+            double durScore = Math.Min(1, (flow.LastBurstNs - flow.FirstNs) / NsPerSecond / spanSeconds);
+            AddBeacon(key, group, "Bursts in one flow", flow.Bursts, mean, sd, madRatio, tsScore, dsScore, tsScore, durScore, sizeMean);
+        }
+
+        private void AddBeacon(in GroupKey key, in Group group, string evidence, int starts, double interval, double deviation, double madRatio,
+            double tsScore, double dsScore, double histScore, double durScore, double typicalSize)
+        {
+            double rita = 0.25 * tsScore + 0.25 * dsScore + 0.25 * histScore + 0.25 * durScore;
+            double regularity = Math.Clamp(1 - madRatio / options.IrregularIntervalRatio, 0, 1);
+            double raw = Math.Round(rita * regularity, 3);
+            double band = BeaconStatistics.Band(raw, options.BeaconThresholds);
+            if (band <= 0)
+                return;
+            var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
+            double score = Clamp(band + modifier);
+            string? note = null;
+            if (IsPeriodicService(group, key) && score > options.PeriodicServiceScore)
+            {
+                note = "; it is NTP, which polls by design, so it is scored as Low";
+                score = options.PeriodicServiceScore;
+            }
+            string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
+            string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
+            string what = evidence == "Connections" ? $"{starts:N0} connections" : $"{starts:N0} bursts in one {ProtocolName(key.Protocol)} flow";
+            string spread = evidence == "Connections" ? $"median {Units.Duration(interval)}, deviation {Units.Duration(deviation)}" : $"mean {Units.Duration(interval)}, deviation {Units.Duration(deviation)}";
+            _findings.Add(new PcapFinding
+            {
+                Kind = nameof(ThreatKind.Beaconing),
+                Score = score,
+                Source = source,
+                Destination = destination,
+                SourceName = sourceName,
+                DestinationName = destinationName,
+                Protocol = ProtocolText(key.Protocol, key.Port),
+                Reason = $"{Named(source, sourceName)} reached {Named(destination, destinationName)} {what} at regular intervals ({spread}) of about {Units.Bytes((long)typicalSize)} each, beacon score {raw:0.00}{note}.",
+                RawScore = raw,
+                Modifier = modifier,
+                Connections = group.Count,
+                PrevalenceHosts = hosts,
+                Prevalence = prevalence,
+                Evidence = evidence,
+                IntervalSeconds = Math.Round(interval, 3),
+                IntervalDeviationSeconds = Math.Round(deviation, 3),
+                TimestampScore = Math.Round(tsScore, 3),
+                SizeScore = Math.Round(dsScore, 3),
+                HistogramScore = Math.Round(histScore, 3),
+                DurationScore = Math.Round(durScore, 3),
+                FirstSeen = Timestamps.FromUnixNanoseconds(group.FirstNs),
+                LastSeen = Timestamps.FromUnixNanoseconds(group.LastNs),
+                Captures = _captureNames,
+            });
+        }
+
+        private bool IsPeriodicService(in Group group, in GroupKey key)
+        {
+            if (key.Protocol != 17 || key.Port != 123)
+                return false;
+            for (int c = group.Head; c >= 0; c = _next[c])
+            {
+                var conversation = _conversations[c];
+                if (_flows.CountersAt(conversation.Forward).Payload == PayloadProtocol.Ntp)
+                    return true;
+            }
+            return group.BurstConversation >= 0 && _flows.CountersAt(_conversations[group.BurstConversation].Forward).Payload == PayloadProtocol.Ntp;
+        }
+
+        private void AddStrobe(in GroupKey key, in Group group, double spanSeconds)
+        {
+            var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
+            string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
+            string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
+            double perDay = group.Completed * 86_400 / Math.Max(spanSeconds, 1);
+            _findings.Add(new PcapFinding
+            {
+                Kind = nameof(ThreatKind.Strobe),
+                Score = Clamp(0.8 + modifier),
+                Source = source,
+                Destination = destination,
+                SourceName = sourceName,
+                DestinationName = destinationName,
+                Protocol = ProtocolText(key.Protocol, key.Port),
+                Reason = $"{Named(source, sourceName)} opened {group.Completed:N0} connections to {Named(destination, destinationName)} in {Units.Duration(spanSeconds)}, {perDay:N0} a day, at or over the strobe rate of {options.StrobeConnectionsPerDay:N0}.",
+                RawScore = 0.8,
+                Modifier = modifier,
+                Connections = group.Count,
+                PrevalenceHosts = hosts,
+                Prevalence = prevalence,
+                FirstSeen = Timestamps.FromUnixNanoseconds(group.FirstNs),
+                LastSeen = Timestamps.FromUnixNanoseconds(group.LastNs),
+                Captures = _captureNames,
+            });
+        }
+
+        private void ScoreLongConnection(in GroupKey key, in Group group)
+        {
+            double longest = group.LongestNs / NsPerSecond;
+            double band = BeaconStatistics.Band(longest, options.LongConnectionThresholds.Select(t => t.TotalSeconds).ToArray());
+            if (band <= 0)
+                return;
+            var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
+            var conversation = _conversations[group.LongestConversation];
+            var sent = _flows.CountersAt(conversation.Forward);
+            var received = conversation.Reverse >= 0 ? _flows.CountersAt(conversation.Reverse) : default;
+            string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
+            string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
+            double total = group.TotalNs / NsPerSecond;
+            string others = group.Completed > 1 ? $"; {group.Completed:N0} connections total {Units.Duration(total)}" : "";
+            _findings.Add(new PcapFinding
+            {
+                Kind = nameof(ThreatKind.LongConnection),
+                Score = Clamp(band + modifier),
+                Source = source,
+                Destination = destination,
+                SourceName = sourceName,
+                DestinationName = destinationName,
+                Protocol = ProtocolText(key.Protocol, key.Port),
+                Reason = $"{Named(source, sourceName)} held one {ProtocolName(key.Protocol)} connection to {Named(destination, destinationName)} open for {Units.Duration(longest)}, sending {Units.Bytes(sent.Bytes)} and receiving {Units.Bytes(received.Bytes)}{others}.",
+                RawScore = band,
+                Modifier = modifier,
+                Connections = group.Count,
+                BytesSent = sent.Bytes,
+                BytesReceived = received.Bytes,
+                PrevalenceHosts = hosts,
+                Prevalence = prevalence,
+                LongestConnectionSeconds = Math.Round(longest, 3),
+                TotalDurationSeconds = Math.Round(total, 3),
+                FirstSeen = Timestamps.FromUnixNanoseconds(conversation.StartNs),
+                LastSeen = Timestamps.FromUnixNanoseconds(conversation.EndNs),
+                Captures = _captureNames,
+            });
+        }
+
+        private void ScoreMismatch(in GroupKey key, in Group group)
+        {
+            var expected = PayloadProtocols.ExpectedOn(key.Protocol, key.Port);
+            bool identified = PayloadProtocols.IsIdentified(group.Observed);
+            double baseScore = identified ? options.MismatchScore : options.RandomPayloadScore;
+            var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
+            string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
+            string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
+            string port = ProtocolText(key.Protocol, key.Port);
+            string observed = PayloadProtocols.Name(group.Observed);
+            string expectedName = PayloadProtocols.Name(expected);
+            _findings.Add(new PcapFinding
+            {
+                Kind = nameof(ThreatKind.ProtocolMismatch),
+                Score = Clamp(baseScore + modifier),
+                Source = source,
+                Destination = destination,
+                SourceName = sourceName,
+                DestinationName = destinationName,
+                Protocol = port,
+                Reason = $"{Named(source, sourceName)} sent {observed} to {Named(destination, destinationName)} on {port}, where {expectedName} belongs, in {group.Mismatched:N0} of {group.Count:N0} connection{(group.Count == 1 ? "" : "s")}.",
+                RawScore = baseScore,
+                Modifier = modifier,
+                Connections = group.Mismatched,
+                PrevalenceHosts = hosts,
+                Prevalence = prevalence,
+                ExpectedProtocol = expectedName,
+                ObservedProtocol = observed,
+                FirstSeen = Timestamps.FromUnixNanoseconds(group.FirstNs),
+                LastSeen = Timestamps.FromUnixNanoseconds(group.LastNs),
+                Captures = _captureNames,
+            });
+        }
+
+        private void FindDnsTunnels()
+        {
+            var dns = MergedDns();
+            var thresholds = options.SubdomainThresholds.Select(t => (double)t).ToArray();
+            Dictionary<string, HashSet<int>>? resolved = null;
+            var clientsByDomain = new Dictionary<string, HashSet<AddressKey>>(StringComparer.Ordinal);
+            var rows = new List<DnsDomainActivity>();
+            foreach (var row in dns.Domains)
+            {
+                if (DnsNoise.IsBenignDomain(row.Domain))
+                    continue;
+                if (!options.AllowList.IsEmpty && (options.AllowList.ExcludesName(row.Domain) || options.AllowList.ExcludesAddress(row.Client)
+                    || (row.Server is { } server && options.AllowList.ExcludesAddress(server))))
+                    continue;
+                rows.Add(row);
+                if (!clientsByDomain.TryGetValue(row.Domain, out var clients))
+                    clientsByDomain[row.Domain] = clients = [];
+                clients.Add(AddressKey.From(row.Client)!.Value);
+            }
+            int dnsClients = clientsByDomain.Values.SelectMany(c => c).Distinct().Count();
+            foreach (var row0 in rows)
+            {
+                var row = options.AllowList.CoversPartOf(row0.Domain) ? dns.Recount(row0, name => !options.AllowList.ExcludesName(name, count: false)) : row0;
+                int names = row.Names;
+                int longNames = row.NamesWithLabelOf(options.SuspiciousLabelLength);
+                double longShare = names > 0 ? (double)longNames / names : 0;
+                long oddTypes = row.TxtQueries + row.NullQueries + row.AnyQueries;
+                double oddShare = row.Queries > 0 ? (double)oddTypes / row.Queries : 0;
+                double nxShare = row.Responses > 0 ? (double)row.NxDomainResponses / row.Responses : 0;
+                bool random = row.MeanEntropy >= options.EntropyThreshold;
+                double band = BeaconStatistics.Band(names, thresholds);
+                bool shaped = names >= options.MinimumTunnelNames && longShare >= 0.5 && (oddShare >= 0.5 || random);
+                if (band <= 0 && !shaped)
+                    continue;
+                if (band <= 0)
+                    band = 0.2;
+                double modifier = 0;
+                var reasons = new List<string>();
+                if (longShare >= 0.5)
+                {
+                    modifier += 0.15;
+                    reasons.Add($"{longNames:N0} with a label of {options.SuspiciousLabelLength} characters or more");
+                }
+                if (oddShare >= 0.5)
+                {
+                    modifier += 0.1;
+                    reasons.Add($"{oddTypes:N0} of {row.Queries:N0} queries for TXT, NULL or ANY records");
+                }
+                if (random)
+                {
+                    modifier += 0.05;
+                    reasons.Add($"names of {row.MeanEntropy:0.0} bits of entropy per character");
+                }
+                if (nxShare >= 0.5)
+                {
+                    modifier += 0.05;
+                    reasons.Add($"{row.NxDomainResponses:N0} NXDOMAIN answers");
+                }
+                resolved ??= ResolvedHostsByDomain();
+                // Every host in the index was an end of some conversation.
+                bool connected = resolved.TryGetValue(row.Domain, out var hosts) && hosts.Count > 0;
+                if (!connected)
+                {
+                    modifier += options.NoDirectConnectionModifier;
+                    reasons.Add("no host connected to any address it resolved to");
+                }
+                int askers = clientsByDomain[row.Domain].Count;
+                double? prevalence = dnsClients > 0 ? (double)askers / dnsClients : null;
+                if (dnsClients >= 3)
+                {
+                    if (askers == 1 || prevalence <= options.RarePrevalence)
+                        modifier += options.PrevalenceModifier;
+                    else if (prevalence >= options.CommonPrevalence)
+                        modifier -= options.PrevalenceModifier;
+                }
+                string client = row.Client.ToString(), server = row.Server?.ToString() ?? "";
+                var clientKey = AddressKey.From(row.Client)!.Value;
+                string? clientName = _hostIndex.TryGetValue(clientKey, out int clientHost) ? NameOf(clientHost) : null;
+                string detail = reasons.Count > 0 ? "; " + string.Join("; ", reasons) : "";
+                _findings.Add(new PcapFinding
+                {
+                    Kind = nameof(ThreatKind.DnsTunnel),
+                    Score = Clamp(band + modifier),
+                    Source = client,
+                    Destination = server.Length > 0 ? server : null,
+                    Domain = row.Domain,
+                    SourceName = clientName,
+                    Protocol = "DNS",
+                    Reason = $"{Named(client, clientName)} asked {names:N0} distinct names under {row.Domain} in {row.Queries:N0} queries{detail}.",
+                    RawScore = band,
+                    Modifier = modifier,
+                    Queries = row.Queries,
+                    Names = names,
+                    LongestLabel = row.LongestLabel,
+                    LongLabelNames = longNames,
+                    Entropy = Math.Round(row.MeanEntropy, 3),
+                    TxtQueries = oddTypes,
+                    NxDomainResponses = row.NxDomainResponses,
+                    ResponseBytes = row.ResponseBytes,
+                    PrevalenceHosts = askers,
+                    Prevalence = prevalence,
+                    FirstSeen = row.FirstNs == long.MaxValue ? null : Timestamps.FromUnixNanoseconds(row.FirstNs),
+                    LastSeen = row.LastNs == long.MinValue ? null : Timestamps.FromUnixNanoseconds(row.LastNs),
+                    Captures = _captureNames,
+                });
+            }
+        }
+
+        /// <summary>For each registered domain, the hosts (of those in conversations) that its names resolved to.</summary>
+        private Dictionary<string, HashSet<int>> ResolvedHostsByDomain()
+        {
+            var byDomain = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+            foreach (var names in _names)
+            {
+                foreach (var entry in names.Addresses)
+                {
+                    var key = AddressKey.From(entry.Address);
+                    if (key is null || !_hostIndex.TryGetValue(key.Value, out int host))
+                        continue;
+                    foreach (var name in entry.Names)
+                    {
+                        if (name.Source != NameSource.Dns)
+                            continue;
+                        string domain = PublicSuffixList.RegisteredDomain(name.Name).ToString();
+                        if (!byDomain.TryGetValue(domain, out var hosts))
+                            byDomain[domain] = hosts = [];
+                        hosts.Add(host);
+                    }
+                }
+            }
+            return byDomain;
+        }
+
+        private string Text(int host) => _hosts[host].ToString();
+
+        private string Endpoint(int host, ushort port)
+        {
+            var key = _hosts[host];
+            if (port == 0)
+                return key.ToString();
+            return key.Version == 6 ? $"[{key}]:{port}" : $"{key}:{port}";
+        }
+
+        private static string Named(string address, string? name) => name is null ? address : $"{address} ({name})";
+
+        private static double Clamp(double score) => Math.Round(Math.Clamp(score, 0, 1), 3);
+
+        private static string ProtocolName(byte protocol) => WellKnownPorts.ProtocolName(protocol);
+
+        private static string ProtocolText(byte protocol, ushort port) =>
+            port == 0 ? ProtocolName(protocol) : $"{ProtocolName(protocol)}/{port.ToString(CultureInfo.InvariantCulture)}";
+
+        private static string Service(byte protocol, ushort port) =>
+            WellKnownPorts.Guess(protocol, port, port) ?? $"{ProtocolName(protocol)}/{port.ToString(CultureInfo.InvariantCulture)}";
+    }
+}

@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Net;
+using PcapViz.Core.Threats;
+
+namespace PcapViz.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Finds exfiltration, beaconing, strobes, long connections, DNS tunnels and protocols on the wrong port in captures, ranked with reasons.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Find, "PcapThreat", DefaultParameterSetName = InputObjectSet)]
+[OutputType(typeof(PcapFinding))]
+public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
+{
+    private const string InputObjectSet = "InputObject";
+    private const int ProgressActivityId = 0x7C50;
+    private static readonly ThreatOptions Defaults = new();
+    private readonly List<PcapCapture> _captures = [];
+
+    /// <summary>Captures from Import-Pcap (also brought back by Import-Clixml or remoting).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    public PcapCapture[] InputObject { get; set; } = [];
+
+    [Parameter]
+    public ThreatKind[]? Kind { get; set; }
+
+    /// <summary>Findings under this score are not written: 0.2, where RITA's Low band starts.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MinimumScore { get; set; } = 0.2;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateAllowList]
+    public string[]? Exclude { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateNetworks]
+    public string[]? InternalNetwork { get; set; }
+
+    [Parameter]
+    [ValidateRange(2, int.MaxValue)]
+    public int? MinimumConnections { get; set; }
+
+    [Parameter]
+    [ValidateCount(4, 4)]
+    [ValidateRange(0.0, 1.0)]
+    public double[]? BeaconThreshold { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.01, 10.0)]
+    public double? IrregularIntervalRatio { get; set; }
+
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long? StrobeConnectionsPerDay { get; set; }
+
+    [Parameter]
+    [ValidateRange(4, 10_000_000)]
+    public int? MaximumTimestamps { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? HistogramModeSensitivity { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 24)]
+    public int? DurationMinimumBins { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 24)]
+    public int? DurationIdealBins { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? PeriodicServiceScore { get; set; }
+
+    [Parameter]
+    [ValidateCount(4, 4)]
+    public TimeSpan[]? LongConnectionThreshold { get; set; }
+
+    [Parameter]
+    public TimeSpan? UdpInactivityTimeout { get; set; }
+
+    [Parameter]
+    [ValidateCount(4, 4)]
+    [ValidateRange(1, int.MaxValue)]
+    public int[]? SubdomainThreshold { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 63)]
+    public int? SuspiciousLabelLength { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MinimumTunnelNames { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 8.0)]
+    public double? EntropyThreshold { get; set; }
+
+    [Parameter]
+    [ValidateCount(4, 4)]
+    [ValidateRange(1L, long.MaxValue)]
+    public long[]? UploadThreshold { get; set; }
+
+    [Parameter]
+    [ValidateRange(-1.0, 0.99)]
+    public double? MinimumProducerConsumerRatio { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? RarePrevalence { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? CommonPrevalence { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? PrevalenceModifier { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? NoDirectConnectionModifier { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? MismatchScore { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? RandomPayloadScore { get; set; }
+
+    private ThreatOptions? _options;
+
+    protected override void BeginProcessing()
+    {
+        _options = BuildOptions();
+    }
+
+    private ThreatOptions BuildOptions()
+    {
+        Ascending(BeaconThreshold, nameof(BeaconThreshold));
+        Ascending(LongConnectionThreshold?.Select(t => t.TotalSeconds).ToArray(), nameof(LongConnectionThreshold));
+        Ascending(SubdomainThreshold?.Select(t => (double)t).ToArray(), nameof(SubdomainThreshold));
+        Ascending(UploadThreshold?.Select(t => (double)t).ToArray(), nameof(UploadThreshold));
+        if ((RarePrevalence ?? Defaults.RarePrevalence) >= (CommonPrevalence ?? Defaults.CommonPrevalence))
+            Refuse(nameof(CommonPrevalence), "-CommonPrevalence must be above -RarePrevalence.");
+        return new ThreatOptions
+        {
+            Kinds = Kind is null ? null : new HashSet<ThreatKind>(Kind),
+            AllowList = new AllowList(Exclude ?? []),
+            InternalNetworks = InternalNetwork?.Select(IPNetwork.Parse).ToArray(),
+            MinimumConnections = MinimumConnections ?? Defaults.MinimumConnections,
+            BeaconThresholds = BeaconThreshold ?? Defaults.BeaconThresholds,
+            IrregularIntervalRatio = IrregularIntervalRatio ?? Defaults.IrregularIntervalRatio,
+            StrobeConnectionsPerDay = StrobeConnectionsPerDay ?? Defaults.StrobeConnectionsPerDay,
+            MaximumTimestamps = MaximumTimestamps ?? Defaults.MaximumTimestamps,
+            HistogramModeSensitivity = HistogramModeSensitivity ?? Defaults.HistogramModeSensitivity,
+            DurationMinimumBins = DurationMinimumBins ?? Defaults.DurationMinimumBins,
+            DurationIdealBins = DurationIdealBins ?? Defaults.DurationIdealBins,
+            PeriodicServiceScore = PeriodicServiceScore ?? Defaults.PeriodicServiceScore,
+            LongConnectionThresholds = LongConnectionThreshold ?? Defaults.LongConnectionThresholds,
+            UdpInactivityTimeout = UdpInactivityTimeout ?? Defaults.UdpInactivityTimeout,
+            SubdomainThresholds = SubdomainThreshold ?? Defaults.SubdomainThresholds,
+            SuspiciousLabelLength = SuspiciousLabelLength ?? Defaults.SuspiciousLabelLength,
+            MinimumTunnelNames = MinimumTunnelNames ?? Defaults.MinimumTunnelNames,
+            EntropyThreshold = EntropyThreshold ?? Defaults.EntropyThreshold,
+            UploadThresholds = UploadThreshold ?? Defaults.UploadThresholds,
+            MinimumProducerConsumerRatio = MinimumProducerConsumerRatio ?? Defaults.MinimumProducerConsumerRatio,
+            RarePrevalence = RarePrevalence ?? Defaults.RarePrevalence,
+            CommonPrevalence = CommonPrevalence ?? Defaults.CommonPrevalence,
+            PrevalenceModifier = PrevalenceModifier ?? Defaults.PrevalenceModifier,
+            NoDirectConnectionModifier = NoDirectConnectionModifier ?? Defaults.NoDirectConnectionModifier,
+            MismatchScore = MismatchScore ?? Defaults.MismatchScore,
+            RandomPayloadScore = RandomPayloadScore ?? Defaults.RandomPayloadScore,
+        };
+    }
+
+    private void Ascending(double[]? values, string parameter)
+    {
+        if (values is null)
+            return;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] <= values[i - 1])
+                Refuse(parameter, $"-{parameter} takes four thresholds in rising order (for the Low, Medium, High and highest bands); '{string.Join(", ", values)}' is not.");
+        }
+    }
+
+    private void Refuse(string parameter, string message) =>
+        ThrowTerminatingError(new ErrorRecord(new PSArgumentException(message, parameter), ErrorIds.InvalidThreshold, ErrorCategory.InvalidArgument, parameter));
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == InputObjectSet)
+        {
+            foreach (var capture in InputObject)
+                OnCapture(capture);
+            return;
+        }
+        ReadPathsFromParameters();
+    }
+
+    protected override void OnCapture(PcapCapture capture)
+    {
+        if (capture is not null)
+            _captures.Add(capture);
+    }
+
+    protected override void EndProcessing()
+    {
+        Pump(block: true);
+        if (_captures.Count == 0)
+            return;
+        var clock = Stopwatch.StartNew();
+        var progress = new SynchronousProgress(p =>
+        {
+            var record = new ProgressRecord(ProgressActivityId, "Finding threats", p.Activity) { PercentComplete = p.PercentComplete };
+            if (p.PercentComplete >= 100)
+                record.RecordType = ProgressRecordType.Completed;
+            WriteProgress(record);
+        });
+        List<PcapFinding> findings;
+        try
+        {
+            findings = ThreatAnalyzer.Analyze(_captures, _options!, progress, StopToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        int flows = _captures.Sum(c => c.FlowCount);
+        WriteVerbose($"Scored {_captures.Count} capture(s), {flows:N0} flows: {findings.Count} finding(s) in {clock.Elapsed.TotalSeconds:0.00} s.");
+        if (_options!.AllowList is { IsEmpty: false } allow)
+            WriteVerbose($"Allow list: {allow.Describe()}.");
+        foreach (var finding in findings)
+        {
+            if (finding.Score >= MinimumScore)
+                WriteObject(finding);
+        }
+    }
+
+    /// <summary>Reports on the calling thread, at once: the analysis runs on the pipeline thread, where WriteProgress may be called.</summary>
+    private sealed class SynchronousProgress(Action<ThreatProgress> report) : IProgress<ThreatProgress>
+    {
+        public void Report(ThreatProgress value) => report(value);
+    }
+}
+
+/// <summary>Refuses, at parameter binding, an allow-list entry that is neither an address, a CIDR range nor a domain pattern.</summary>
+internal sealed class ValidateAllowListAttribute : ValidateArgumentsAttribute
+{
+    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+    {
+        var values = LanguagePrimitives.ConvertTo<string[]>(arguments);
+        try
+        {
+            _ = new AllowList(values);
+        }
+        catch (FormatException e)
+        {
+            throw new ValidationMetadataException(e.Message, e);
+        }
+    }
+}
+
+/// <summary>Refuses, at parameter binding, a network that is not an address or CIDR range.</summary>
+internal sealed class ValidateNetworksAttribute : ValidateArgumentsAttribute
+{
+    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+    {
+        foreach (var text in LanguagePrimitives.ConvertTo<string[]>(arguments))
+        {
+            if (!AllowList.TryParseNetwork(text, out _))
+                throw new ValidationMetadataException($"'{text}' is not a CIDR range: write an address, a slash and a prefix length whose host bits are zero, as 10.0.0.0/8 or fd00::/8.");
+        }
+    }
+}
