@@ -16,7 +16,10 @@
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PcapViz'),
     [string] $OutDir = (Join-Path $PSScriptRoot '../out/demo'),
-    [string] $Sample = (Join-Path $PSScriptRoot 'sll-mixed-tcp-dns-dhcp-arp.pcap')
+    [string] $Sample = (Join-Path $PSScriptRoot 'sll-mixed-tcp-dns-dhcp-arp.pcap'),
+    # A generated capture with planted threats (tests/tools/gen-threats.py --scenario demo): the bundled real
+    # sample holds none, so Find-PcapThreat is shown on this one.
+    [string] $PlantedSample = (Join-Path $PSScriptRoot 'planted-threats.pcap.gz')
 )
 
 Set-StrictMode -Version Latest
@@ -27,6 +30,7 @@ Import-Module -Name (Resolve-Path -LiteralPath $ModulePath).Path -Force
 $null = New-Item -ItemType Directory -Path $OutDir -Force
 $OutDir = (Resolve-Path -LiteralPath $OutDir).Path
 $Sample = (Resolve-Path -LiteralPath $Sample).Path
+$PlantedSample = (Resolve-Path -LiteralPath $PlantedSample).Path
 
 # Tables are printed at a fixed, generous width so they read the same in a terminal and in a log.
 function Show([Parameter(ValueFromPipeline)] $InputObject) {
@@ -89,6 +93,25 @@ $steps = @(
             $hosts | Format-Table | Show
             $file = Join-Path $OutDir 'frequent-hosts-in.csv'
             $hosts | Export-Csv -LiteralPath $file -NoTypeInformation
+            $written.Add($file)
+        }
+    }
+    @{
+        Title    = 'Findings (Find-PcapThreat) on the bundled sample, then on a planted capture'
+        Requires = 'Find-PcapThreat'
+        Run      = {
+            $onSample = @($state.Capture | Find-PcapThreat)
+            Write-Host "The bundled sample: $($onSample.Count) finding(s)."
+            $onSample | Format-Table | Show
+            Write-Host "The planted capture ($(Split-Path -Leaf $PlantedSample)): six hours of an 8-host office with planted threats."
+            $findings = @(Import-Pcap -LiteralPath $PlantedSample | Find-PcapThreat)
+            $findings | Format-Table Kind, Severity, Score, Source, Destination, Reason -Wrap | Show
+            $findings | Select-Object -First 1 | Format-List | Show
+            $file = Join-Path $OutDir 'findings.csv'
+            $findings | Select-Object * -ExcludeProperty Captures | Export-Csv -LiteralPath $file -NoTypeInformation
+            $written.Add($file)
+            $file = Join-Path $OutDir 'findings.json'
+            $findings | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $file
             $written.Add($file)
         }
     }

@@ -20,6 +20,10 @@ Scenarios:
            a long idle SSH session 10.1.0.37 -> 203.0.113.200:22, 5 h, one packet every 20 min;
            protocols on the wrong port: plain HTTP from 10.1.0.38 to 203.0.113.66:443, random bytes from
            10.1.0.39 to 203.0.113.67:53 over UDP.
+  demo     Six hours of an 8-host office (10.9.0.0/24), small enough to ship: 10.9.0.14 uploads 3 MB to
+           203.0.113.50:443, 10.9.0.15 beacons to 198.51.100.77:443 every 60 s, 10.9.0.16 runs a DNS tunnel of
+           150 TXT names under tunnel-c2.net, 10.9.0.17 holds a 2-hour SSH session, 10.9.0.12 speaks HTTP on
+           port 443, and every host browses and backs up to 198.51.100.20:443.
   strobe   An hour in which 10.2.0.5 opens 4,000 connections to 198.51.100.5:80, beside a quiet host.
   beacon-in-flow  Two hours of one UDP flow 10.3.0.5:40000 -> 203.0.113.9:5000 with a datagram every 60 s,
            beside one with Poisson timing (10.3.0.6:40001 -> 203.0.113.10:5000).
@@ -204,6 +208,45 @@ def office(cap, rng):
     for i in range(20):
         cap.udp(DAY0 + 3600 * 16 + i * 37, '10.1.0.39', '203.0.113.67', 41000 + i, 53, rng.randbytes(120))
 
+def demo(cap, rng):
+    hosts = ['10.9.0.%d' % i for i in range(10, 18)]
+    resolver = '10.9.0.2'
+    popular = ['93.184.216.%d' % (10 + i) for i in range(6)]
+    port = [30000]
+
+    def sport():
+        port[0] += 1
+        return port[0]
+
+    span = 6 * 3600
+    for h in hosts:
+        for _ in range(12):
+            t = DAY0 + rng.uniform(0, span - 60)
+            s = rng.randrange(len(popular))
+            cap.dns(t - 0.1, h, resolver, sport(), rng.randrange(65536), 'www.site%d.example.com' % s, answer_ip=popular[s])
+            cap.session(t, h, popular[s], sport(), 443, up=rng.randrange(300, 2000), down=rng.randrange(2000, 30000),
+                        hello=TLS_HELLO, answer=TLS_SERVER, duration=rng.uniform(0.2, 2))
+        cap.session(DAY0 + 600 + rng.uniform(0, 600), h, '198.51.100.20', sport(), 443, up=1_100_000, down=10_000,
+                    hello=TLS_HELLO, answer=TLS_SERVER, duration=30, mss=8960)
+    for i in range(8):
+        cap.session(DAY0 + 3 * 3600 + i * 120, '10.9.0.14', '203.0.113.50', sport(), 443, up=380_000, down=3_000,
+                    hello=TLS_HELLO, answer=TLS_SERVER, duration=30, mss=8960)
+    for i in range(span // 60 - 1):
+        cap.session(DAY0 + 30 + i * 60 + rng.uniform(-2, 2), '10.9.0.15', '198.51.100.77', sport(), 443, up=250, down=180,
+                    hello=TLS_HELLO, answer=TLS_SERVER, duration=0.2)
+    for i in range(150):
+        label = base64.b32encode(rng.randbytes(35)).decode().rstrip('=').lower()[:56]
+        cap.dns(DAY0 + 7200 + i * 7, '10.9.0.16', resolver, sport(), i, '%s.tunnel-c2.net' % label, qtype=16, txt=base64.b64encode(rng.randbytes(120)))
+    start = DAY0 + 3600
+    cap.tcp(start, '10.9.0.17', '203.0.113.200', 50022, 22, 0x02)
+    cap.tcp(start + 0.05, '203.0.113.200', '10.9.0.17', 22, 50022, 0x12)
+    cap.tcp(start + 0.2, '203.0.113.200', '10.9.0.17', 22, 50022, 0x18, b'SSH-2.0-OpenSSH_9.2\r\n')
+    for i in range(1, 9):
+        cap.tcp(start + i * 877 + rng.uniform(0, 300), '10.9.0.17', '203.0.113.200', 50022, 22, 0x18, rng.randbytes(64))
+    cap.tcp(start + 7300, '10.9.0.17', '203.0.113.200', 50022, 22, 0x11)
+    cap.session(DAY0 + 5000, '10.9.0.12', '203.0.113.66', sport(), 443, hello=b'GET /cmd HTTP/1.1\r\nHost: 203.0.113.66\r\n\r\n',
+                answer=b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+
 def strobe(cap, rng):
     for i in range(4000):
         t = DAY0 + i * 0.9
@@ -224,13 +267,15 @@ def beacon_in_flow(cap, rng):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
-    ap.add_argument('--scenario', required=True, choices=['office', 'strobe', 'beacon-in-flow', 'empty', 'noip', 'one'])
+    ap.add_argument('--scenario', required=True, choices=['office', 'demo', 'strobe', 'beacon-in-flow', 'empty', 'noip', 'one'])
     ap.add_argument('--seed', type=int, default=20261202)
     a = ap.parse_args()
     rng = random.Random(a.seed)
     cap = Capture()
     if a.scenario == 'office':
         office(cap, rng)
+    elif a.scenario == 'demo':
+        demo(cap, rng)
     elif a.scenario == 'strobe':
         strobe(cap, rng)
     elif a.scenario == 'beacon-in-flow':
