@@ -127,6 +127,7 @@ if ($LASTEXITCODE -ne 0) { throw "The warm runs failed (exit code $LASTEXITCODE)
 $warm = @(Get-Content -LiteralPath $warmJson -Raw | ConvertFrom-Json)
 
 $hasTopology = @($warm | Where-Object { $null -ne $_.Topology3Seconds }).Count -gt 0
+$hasThreats = @($warm | Where-Object { $null -ne $_.ThreatSeconds }).Count -gt 0
 
 # 3. and 4. Fresh processes: ours and tshark's.
 Write-Host ''
@@ -149,6 +150,12 @@ $rows = foreach ($capture in $captures) {
     if ($hasTopology) {
         $topo = Measure-Process "Get-PcapTopology $($capture.Name)" (Get-PwshCommand ($prefix + "Import-Pcap -LiteralPath $(Quote $capture.File) | Get-PcapTopology -Layer 3 | Out-Null"))
         Write-Host ("  Import-Pcap | Get-PcapTopology -Layer 3 {0}: {1:N2} s, {2:N0} MB" -f $capture.Name, $topo.Seconds, $topo.PeakMB)
+    }
+
+    $threats = $null
+    if ($hasThreats) {
+        $threats = Measure-Process "Find-PcapThreat $($capture.Name)" (Get-PwshCommand ($prefix + "Import-Pcap -LiteralPath $(Quote $capture.File) | Find-PcapThreat | Out-Null"))
+        Write-Host ("  Import-Pcap | Find-PcapThreat {0}: {1:N2} s, {2:N0} MB" -f $capture.Name, $threats.Seconds, $threats.PeakMB)
     }
 
     $ts = $null
@@ -176,6 +183,12 @@ $rows = foreach ($capture in $captures) {
         Topology4WarmSeconds = if ($hasTopology) { $w.Topology4Seconds } else { $null }
         TopologyFreshSeconds = if ($topo) { $topo.Seconds } else { $null }
         TopologyFreshPeakMB  = if ($topo) { $topo.PeakMB } else { $null }
+        ThreatWarmSeconds    = if ($hasThreats) { $w.ThreatSeconds } else { $null }
+        ThreatWarmOverhead   = if ($hasThreats) { $w.ThreatSeconds / $w.ImportSeconds - 1 } else { $null }
+        ThreatFreshSeconds   = if ($threats) { $threats.Seconds } else { $null }
+        ThreatFreshOverhead  = if ($threats) { $threats.Seconds / $ours.Seconds - 1 } else { $null }
+        ThreatFreshPeakMB    = if ($threats) { $threats.PeakMB } else { $null }
+        ThreatPeakOverImport = if ($threats) { $threats.PeakMB / $ours.PeakMB - 1 } else { $null }
     }
 }
 
@@ -201,6 +214,14 @@ if ($hasTopology) {
     $columns.Add(@{ Name = 'L3 peak MB'; Expression = { Format-Number $_.TopologyFreshPeakMB 'N0' }; Align = 'Right' })
     $columns.Add(@{ Name = 'L4 warm s'; Expression = { Format-Number $_.Topology4WarmSeconds 'N2' }; Align = 'Right' })
 }
+if ($hasThreats) {
+    $columns.Add(@{ Name = 'Threat warm s'; Expression = { Format-Number $_.ThreatWarmSeconds 'N2' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'vs import'; Expression = { (Format-Number (100 * $_.ThreatWarmOverhead) '+0;-0;0') + '%' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'Threat fresh s'; Expression = { Format-Number $_.ThreatFreshSeconds 'N2' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'vs import '; Expression = { (Format-Number (100 * $_.ThreatFreshOverhead) '+0;-0;0') + '%' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'Threat peak MB'; Expression = { Format-Number $_.ThreatFreshPeakMB 'N0' }; Align = 'Right' })
+    $columns.Add(@{ Name = 'peak vs import'; Expression = { (Format-Number (100 * $_.ThreatPeakOverImport) '+0;-0;0') + '%' }; Align = 'Right' })
+}
 
 $fixedPair = @($rows | Where-Object Fixed | Sort-Object Packets)
 $ratioLines = [System.Collections.Generic.List[string]]::new()
@@ -225,6 +246,9 @@ $notes = @(
     ('Fresh: a new `pwsh -NoProfile -Command "Import-Module ...; Import-Pcap FILE | Out-Null"` process (the dotnet tool''s pwsh, run as `dotnet exec $PSHOME/pwsh.dll`), wall time and peak RSS; pwsh start-up + Import-Module alone take {0:N2} s and {1:N0} MB of that. Starting it through `dotnet pwsh` instead adds the tool-manifest lookup: {2:N2} s for start-up + Import-Module.' -f $startup.Seconds, $startup.PeakMB, $toolStartup.Seconds)
     "tshark: ``tshark -q -z conv,ip -r FILE`` ($tsharkVersion), wall time and peak RSS."
 )
+if ($hasThreats) {
+    $notes += 'Threats: `Import-Pcap FILE | Find-PcapThreat`, warm (best of runs, against Import-Pcap alone) and in a fresh process (time and peak memory against the fresh Import-Pcap).'
+}
 if ($hasTopology) {
     $notes += 'L3/L4: `Import-Pcap FILE | Get-PcapTopology -Layer 3` (or 4), warm best-of runs as above (L3 vs import: how much longer than Import-Pcap alone) and a fresh process for layer 3.'
 }

@@ -25,6 +25,7 @@ $ProgressPreference = 'SilentlyContinue'
 Import-Module -Name $ModulePath -Force
 $Files = @(Get-Content -LiteralPath $ListPath | Where-Object { $_ })
 $hasTopology = $null -ne (Get-Command -Name Get-PcapTopology -Module PcapViz -ErrorAction Ignore)
+$hasThreats = $null -ne (Get-Command -Name Find-PcapThreat -Module PcapViz -ErrorAction Ignore)
 
 function Measure-Best([scriptblock] $Action, [int] $Times) {
     $best = [double]::MaxValue
@@ -54,8 +55,14 @@ $results = foreach ($file in $Files) {
         Import-Pcap -LiteralPath $file | Get-PcapTopology -Layer 4 | Out-Null
         $topology4Seconds = Measure-Best { Import-Pcap -LiteralPath $file | Get-PcapTopology -Layer 4 | Out-Null } $Repeat
     }
+    $threatSeconds = $null
+    if ($hasThreats) {
+        Import-Pcap -LiteralPath $file | Find-PcapThreat | Out-Null
+        $threatSeconds = Measure-Best { Import-Pcap -LiteralPath $file | Find-PcapThreat | Out-Null } $Repeat
+    }
     $line = "  warm {0}: {1:N0} packets, Import-Pcap {2:N3} s" -f (Split-Path -Leaf $file), $packets, $importSeconds
     if ($hasTopology) { $line += ", | Get-PcapTopology -Layer 3 {0:N3} s, -Layer 4 {1:N3} s" -f $topology3Seconds, $topology4Seconds }
+    if ($hasThreats) { $line += ", | Find-PcapThreat {0:N3} s" -f $threatSeconds }
     Write-Host $line
     [pscustomobject]@{
         File             = $file
@@ -64,6 +71,7 @@ $results = foreach ($file in $Files) {
         ImportSeconds    = $importSeconds
         Topology3Seconds = $topology3Seconds
         Topology4Seconds = $topology4Seconds
+        ThreatSeconds    = $threatSeconds
     }
 }
 

@@ -22,7 +22,7 @@ public enum ThreatKind
 /// numbers behind the score. Properties that do not apply to a finding's kind are null, so every finding has the
 /// same columns in Export-Csv. A bare Sort-Object orders findings highest score first.
 /// </summary>
-public sealed class PcapFinding : IComparable<PcapFinding>, IComparable
+public sealed record PcapFinding : IComparable<PcapFinding>, IComparable
 {
     public required string Kind { get; init; }
     public string Severity => SeverityOf(Score);

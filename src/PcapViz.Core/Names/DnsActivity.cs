@@ -179,23 +179,11 @@ public sealed class DnsActivity
         Span<char> key = stackalloc char[ClientPrefixLength + domain.Length];
         WriteClient(client, key);
         domain.AsSpan().CopyTo(key[ClientPrefixLength..]);
-        ref var entry = ref GetDomain(key, client, firstNs, out _);
-        if (Unsafe.IsNullRef(ref entry))
-            return;
-        if (server is { } known && !entry.HasServer)
+        AddCounts(key.ToString(), new DomainEntry
         {
-            entry.Server = known;
-            entry.HasServer = true;
-        }
-        entry.Queries += queries;
-        entry.TxtQueries += txt;
-        entry.NullQueries += nulls;
-        entry.AnyQueries += any;
-        entry.Responses += responses;
-        entry.NxDomain += nxDomain;
-        entry.ResponseBytes += responseBytes;
-        entry.FirstNs = Math.Min(entry.FirstNs, firstNs);
-        entry.LastNs = Math.Max(entry.LastNs, lastNs);
+            Client = client, Server = server ?? default, HasServer = server is not null, Queries = queries, TxtQueries = txt, NullQueries = nulls,
+            AnyQueries = any, Responses = responses, NxDomain = nxDomain, ResponseBytes = responseBytes, FirstNs = firstNs, LastNs = lastNs,
+        });
     }
 
     internal IEnumerable<(AddressKey Client, AddressKey? Server, string Domain, long Queries, long Txt, long Nulls, long Any, long Responses, long NxDomain, long ResponseBytes, long FirstNs, long LastNs)> Counts

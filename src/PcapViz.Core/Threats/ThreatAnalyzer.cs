@@ -127,20 +127,7 @@ public static class ThreatAnalyzer
             return results;
         }
 
-        private PcapFinding WithAllowList(PcapFinding finding) => _allowText.Length == 0 ? finding : new PcapFinding
-        {
-            Kind = finding.Kind, Score = finding.Score, Source = finding.Source, Destination = finding.Destination, Domain = finding.Domain,
-            Reason = finding.Reason, SourceName = finding.SourceName, DestinationName = finding.DestinationName, Protocol = finding.Protocol,
-            RawScore = finding.RawScore, Modifier = finding.Modifier, Connections = finding.Connections, BytesSent = finding.BytesSent,
-            BytesReceived = finding.BytesReceived, ProducerConsumerRatio = finding.ProducerConsumerRatio, PrevalenceHosts = finding.PrevalenceHosts,
-            Prevalence = finding.Prevalence, Evidence = finding.Evidence, IntervalSeconds = finding.IntervalSeconds,
-            IntervalDeviationSeconds = finding.IntervalDeviationSeconds, TimestampScore = finding.TimestampScore, SizeScore = finding.SizeScore,
-            HistogramScore = finding.HistogramScore, DurationScore = finding.DurationScore, LongestConnectionSeconds = finding.LongestConnectionSeconds,
-            TotalDurationSeconds = finding.TotalDurationSeconds, Queries = finding.Queries, Names = finding.Names, LongestLabel = finding.LongestLabel,
-            LongLabelNames = finding.LongLabelNames, Entropy = finding.Entropy, TxtQueries = finding.TxtQueries, NxDomainResponses = finding.NxDomainResponses,
-            ResponseBytes = finding.ResponseBytes, ExpectedProtocol = finding.ExpectedProtocol, ObservedProtocol = finding.ObservedProtocol,
-            FirstSeen = finding.FirstSeen, LastSeen = finding.LastSeen, Captures = finding.Captures, AllowList = _allowText,
-        };
+        private PcapFinding WithAllowList(PcapFinding finding) => _allowText.Length == 0 ? finding : finding with { AllowList = _allowText };
 
         private void Report(string activity, int percent) => progress?.Report(new ThreatProgress(activity, percent));
 

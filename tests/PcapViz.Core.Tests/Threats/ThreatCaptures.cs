@@ -18,7 +18,11 @@ public sealed class ThreatCaptures : IDisposable
 
     public string PathOf(string scenario)
     {
-        Skip.If(Python is null, "python3 is not installed: the planted-threat captures come from tests/tools/gen-threats.py.");
+        const string why = "python3 is not installed: the planted-threat captures come from tests/tools/gen-threats.py.";
+        // CI sets PCAPVIZ_REQUIRE_TOOLS: there a missing tool fails the run instead of skipping the tests.
+        if (Python is null && Environment.GetEnvironmentVariable("PCAPVIZ_REQUIRE_TOOLS") == "1")
+            throw new InvalidOperationException(why);
+        Skip.If(Python is null, why);
         lock (_lock)
         {
             var path = _directory.File(scenario + ".pcap");
