@@ -50,7 +50,7 @@ public static class ThreatAnalyzer
     private struct Group
     {
         public int Count, Completed, Head;
-        public int LongestConversation, BurstConversation, MismatchConversation;
+        public int LongestConversation, BurstConversation, MismatchConversation, MostBursts;
         public int Mismatched;
         public long LongestNs, TotalNs, FirstNs, LastNs;
         public PayloadProtocol Observed;
@@ -75,7 +75,22 @@ public static class ThreatAnalyzer
         public byte Protocol;
     }
 
-    private readonly record struct Conversation(int Forward, int Reverse, int Source, int Destination, long StartNs, long EndNs);
+    /// <summary>One conversation: its two flows (Reverse -1 when one-way), oriented from the side that opened it.</summary>
+    private readonly record struct Conversation(int Forward, int Reverse, long StartNs, long EndNs);
+
+    /// <summary>A conversation on its way into the tables, with the hashes of its table keys worked out ahead.</summary>
+    private struct Pending
+    {
+        public int Conversation;
+        public GroupKey Group;
+        public int GroupHash;
+        public PairKey Pair;
+        public int PairHash;
+        public bool HasPair;
+        public bool Flip;
+    }
+
+    private const int LookAhead = 32;
 
     private sealed class Run(List<PcapCapture> captures, ThreatOptions options, IProgress<ThreatProgress>? progress, CancellationToken cancellation)
     {
@@ -94,6 +109,7 @@ public static class ThreatAnalyzer
         private int _networkSize;
         private long _spanStartNs, _spanEndNs;
         private string _allowText = "";
+        private readonly double[] _longConnectionThresholds = options.LongConnectionThresholds.Select(t => t.TotalSeconds).ToArray();
 
         public List<PcapFinding> Execute()
         {
@@ -182,111 +198,176 @@ public static class ThreatAnalyzer
             return index;
         }
 
+        /// <summary>
+        /// Pairs the flows into conversations on every core (the reverse lookups are read-only cache misses), then sums
+        /// them into the group and pair tables in runs whose lookups are prefetched, so their misses overlap.
+        /// </summary>
         private void PairFlows(ChunkedHashTable<GroupKey, Group> groups, ChunkedHashTable<PairKey, Pair> pairs)
         {
-            int count = _flows.Count;
-            var paired = new bool[count];
-            _next = new int[count];
+            var conversations = FindConversations();
+            _conversations.AddRange(conversations);
+            _next = new int[_conversations.Count];
             uint udpTimeoutMs = (uint)Math.Min(uint.MaxValue, options.UdpInactivityTimeout.TotalMilliseconds);
-            for (int i = 0; i < count; i++)
+            Span<Pending> pending = stackalloc Pending[LookAhead];
+            for (int start = 0; start < _conversations.Count; start += LookAhead)
             {
-                if (i % CheckEvery == 0)
+                if (start % CheckEvery == 0)
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    Report("Pairing flows", (int)(i * 70L / count));
+                    Report("Pairing flows", (int)(start * 70L / Math.Max(1, _conversations.Count)));
                 }
-                if (paired[i])
-                    continue;
-                paired[i] = true;
-                ref readonly var key = ref _flows.KeyAt(i);
-                if (!key.HasIp)
-                    continue;
-                var reverseKey = key.Reversed();
-                int j = reverseKey != key ? _flows.IndexOf(reverseKey) : -1;
-                if (j >= 0)
-                    paired[j] = true;
-                int forward = i, reverse = j;
-                if (j >= 0 && ConversationBuilder.OpenedFromOtherSide(_flows.CountersAt(i), _flows.CountersAt(j)))
-                    (forward, reverse) = (j, i);
-                ref readonly var k = ref _flows.KeyAt(forward);
-                if (AddressClass.IsGroup(k.IpVersion, k.DestinationHigh, k.DestinationLow) || AddressClass.IsGroup(k.IpVersion, k.SourceHigh, k.SourceLow))
-                    continue;
-                int source = Host(k.IpVersion, k.SourceHigh, k.SourceLow);
-                int destination = Host(k.IpVersion, k.DestinationHigh, k.DestinationLow);
-                int entry = _allowEntry[source] >= 0 ? _allowEntry[source] : _allowEntry[destination];
-                if (entry >= 0)
+                int end = Math.Min(start + LookAhead, _conversations.Count), count = 0;
+                for (int c = start; c < end; c++)
                 {
-                    options.AllowList.CountFlow(entry);
-                    continue;
-                }
-                ref readonly var sent = ref _flows.CountersAt(forward);
-                var received = reverse >= 0 ? _flows.CountersAt(reverse) : default;
-                long start = reverse >= 0 ? Math.Min(sent.FirstNs, received.FirstNs) : sent.FirstNs;
-                long end = reverse >= 0 ? Math.Max(sent.LastNs, received.LastNs) : sent.LastNs;
-                int conversation = _conversations.Count;
-                _conversations.Add(new Conversation(forward, reverse, source, destination, start, end));
-
-                if (_internal[source])
-                    _seen[source] = true;
-                if (_internal[destination])
-                    _seen[destination] = true;
-
-                bool tcp = k.Protocol == 6;
-                bool opened = tcp && (sent.FirstTcpFlags & (Syn | Ack)) == Syn;
-                bool completed = !opened || (reverse >= 0 && (received.TcpFlags & (Syn | Ack)) == (Syn | Ack));
-
-                var groupKey = new GroupKey { Source = source, Destination = destination, Protocol = k.Protocol, Port = k.HasPorts ? k.DestinationPort : (ushort)0 };
-                ref var group = ref groups.GetOrAdd(groupKey, out bool newGroup);
-                if (newGroup)
-                {
-                    group.Head = group.LongestConversation = group.BurstConversation = group.MismatchConversation = -1;
-                    group.FirstNs = long.MaxValue;
-                    group.LastNs = long.MinValue;
-                }
-                group.Count++;
-                group.FirstNs = Math.Min(group.FirstNs, start);
-                group.LastNs = Math.Max(group.LastNs, end);
-                if (completed)
-                {
-                    group.Completed++;
-                    _next[conversation] = group.Head;
-                    group.Head = conversation;
-                    long duration = end - start;
-                    group.TotalNs += duration;
-                    bool continuous = tcp || Math.Max(sent.LongestGapMs, received.LongestGapMs) <= udpTimeoutMs;
-                    if (continuous && duration > group.LongestNs)
+                    var conversation = _conversations[c];
+                    ref readonly var k = ref _flows.KeyAt(conversation.Forward);
+                    int source = Host(k.IpVersion, k.SourceHigh, k.SourceLow);
+                    int destination = Host(k.IpVersion, k.DestinationHigh, k.DestinationLow);
+                    int entry = _allowEntry[source] >= 0 ? _allowEntry[source] : _allowEntry[destination];
+                    if (entry >= 0)
                     {
-                        group.LongestNs = duration;
-                        group.LongestConversation = conversation;
+                        options.AllowList.CountFlow(entry);
+                        _next[c] = -2;
+                        continue;
                     }
-                    if (group.BurstConversation < 0 || sent.Bursts > _flows.CountersAt(_conversations[group.BurstConversation].Forward).Bursts)
-                        group.BurstConversation = conversation;
-                }
-                if (k.HasPorts)
-                    CheckPayload(ref group, conversation, k, sent, received, tcp, opened);
-
-                // Host pairs: the internal end first, whichever side opened.
-                bool sourceInternal = _internal[source], destinationInternal = _internal[destination];
-                if (sourceInternal || destinationInternal)
-                {
-                    bool flip = !sourceInternal;
-                    var pairKey = flip ? new PairKey { Internal = destination, Other = source } : new PairKey { Internal = source, Other = destination };
-                    ref var pair = ref pairs.GetOrAdd(pairKey, out bool newPair);
-                    if (newPair)
+                    ref var p = ref pending[count++];
+                    p.Conversation = c;
+                    p.Group = new GroupKey { Source = source, Destination = destination, Protocol = k.Protocol, Port = k.HasPorts ? k.DestinationPort : (ushort)0 };
+                    p.GroupHash = p.Group.GetHashCode();
+                    groups.PrefetchSlot(p.GroupHash);
+                    bool sourceInternal = _internal[source], destinationInternal = _internal[destination];
+                    p.Flip = !sourceInternal;
+                    p.HasPair = sourceInternal || destinationInternal;
+                    if (p.HasPair)
                     {
-                        _contacts[pairKey.Other]++;
-                        pair.FirstNs = long.MaxValue;
-                        pair.LastNs = long.MinValue;
-                        pair.Port = groupKey.Port;
-                        pair.Protocol = k.Protocol;
+                        p.Pair = p.Flip ? new PairKey { Internal = destination, Other = source } : new PairKey { Internal = source, Other = destination };
+                        p.PairHash = p.Pair.GetHashCode();
+                        pairs.PrefetchSlot(p.PairHash);
                     }
-                    pair.Out += flip ? received.PayloadBytes : sent.PayloadBytes;
-                    pair.In += flip ? sent.PayloadBytes : received.PayloadBytes;
-                    pair.Connections++;
-                    pair.FirstNs = Math.Min(pair.FirstNs, start);
-                    pair.LastNs = Math.Max(pair.LastNs, end);
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    groups.PrefetchEntry(pending[i].GroupHash);
+                    if (pending[i].HasPair)
+                        pairs.PrefetchEntry(pending[i].PairHash);
+                }
+                for (int i = 0; i < count; i++)
+                    Add(groups, pairs, pending[i], udpTimeoutMs);
+            }
+        }
+
+        /// <summary>Every conversation of IP flows between single hosts, in flow order, found on all cores.</summary>
+        private List<Conversation> FindConversations()
+        {
+            int count = _flows.Count;
+            int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, count / 65_536));
+            var found = new List<Conversation>[parts];
+            Parallel.For(0, parts, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = parts }, part =>
+            {
+                int start = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
+                var list = new List<Conversation>((end - start) / 2 + 16);
+                for (int i = start; i < end; i++)
+                {
+                    ref readonly var key = ref _flows.KeyAt(i);
+                    if (!key.HasIp)
+                        continue;
+                    var reverseKey = key.Reversed();
+                    int j = reverseKey != key ? _flows.IndexOf(reverseKey) : -1;
+                    // The earlier of the two flows speaks for the conversation.
+                    if (j >= 0 && j < i)
+                        continue;
+                    int forward = i, reverse = j;
+                    if (j >= 0 && ConversationBuilder.OpenedFromOtherSide(_flows.CountersAt(i), _flows.CountersAt(j)))
+                        (forward, reverse) = (j, i);
+                    ref readonly var k = ref _flows.KeyAt(forward);
+                    if (AddressClass.IsGroup(k.IpVersion, k.DestinationHigh, k.DestinationLow) || AddressClass.IsGroup(k.IpVersion, k.SourceHigh, k.SourceLow))
+                        continue;
+                    ref readonly var sent = ref _flows.CountersAt(forward);
+                    long first = sent.FirstNs, last = sent.LastNs;
+                    if (reverse >= 0)
+                    {
+                        ref readonly var received = ref _flows.CountersAt(reverse);
+                        first = Math.Min(first, received.FirstNs);
+                        last = Math.Max(last, received.LastNs);
+                    }
+                    list.Add(new Conversation(forward, reverse, first, last));
+                }
+                found[part] = list;
+            });
+            if (parts == 1)
+                return found[0];
+            var all = new List<Conversation>(found.Sum(l => l.Count));
+            foreach (var list in found)
+                all.AddRange(list);
+            return all;
+        }
+
+        private void Add(ChunkedHashTable<GroupKey, Group> groups, ChunkedHashTable<PairKey, Pair> pairs, in Pending p, uint udpTimeoutMs)
+        {
+            int conversation = p.Conversation;
+            var c = _conversations[conversation];
+            ref readonly var k = ref _flows.KeyAt(c.Forward);
+            ref readonly var sent = ref _flows.CountersAt(c.Forward);
+            var received = c.Reverse >= 0 ? _flows.CountersAt(c.Reverse) : default;
+            int source = p.Group.Source, destination = p.Group.Destination;
+            if (_internal[source])
+                _seen[source] = true;
+            if (_internal[destination])
+                _seen[destination] = true;
+
+            bool tcp = k.Protocol == 6;
+            bool opened = tcp && (sent.FirstTcpFlags & (Syn | Ack)) == Syn;
+            bool completed = !opened || (c.Reverse >= 0 && (received.TcpFlags & (Syn | Ack)) == (Syn | Ack));
+
+            ref var group = ref groups.GetOrAdd(p.Group, p.GroupHash, out bool newGroup);
+            if (newGroup)
+            {
+                group.Head = group.LongestConversation = group.BurstConversation = group.MismatchConversation = -1;
+                group.FirstNs = long.MaxValue;
+                group.LastNs = long.MinValue;
+            }
+            group.Count++;
+            group.FirstNs = Math.Min(group.FirstNs, c.StartNs);
+            group.LastNs = Math.Max(group.LastNs, c.EndNs);
+            _next[conversation] = -1;
+            if (completed)
+            {
+                group.Completed++;
+                _next[conversation] = group.Head;
+                group.Head = conversation;
+                long duration = c.EndNs - c.StartNs;
+                group.TotalNs += duration;
+                bool continuous = tcp || Math.Max(sent.LongestGapMs, received.LongestGapMs) <= udpTimeoutMs;
+                if (continuous && duration > group.LongestNs)
+                {
+                    group.LongestNs = duration;
+                    group.LongestConversation = conversation;
+                }
+                if (sent.Bursts > group.MostBursts)
+                {
+                    group.MostBursts = sent.Bursts;
+                    group.BurstConversation = conversation;
                 }
             }
+            if (k.HasPorts)
+                CheckPayload(ref group, conversation, k, sent, received, tcp, opened);
+
+            if (!p.HasPair)
+                return;
+            ref var pair = ref pairs.GetOrAdd(p.Pair, p.PairHash, out bool newPair);
+            if (newPair)
+            {
+                _contacts[p.Pair.Other]++;
+                pair.FirstNs = long.MaxValue;
+                pair.LastNs = long.MinValue;
+                pair.Port = p.Group.Port;
+                pair.Protocol = k.Protocol;
+            }
+            pair.Out += p.Flip ? received.PayloadBytes : sent.PayloadBytes;
+            pair.In += p.Flip ? sent.PayloadBytes : received.PayloadBytes;
+            pair.Connections++;
+            pair.FirstNs = Math.Min(pair.FirstNs, c.StartNs);
+            pair.LastNs = Math.Max(pair.LastNs, c.EndNs);
         }
 
         private static void CheckPayload(ref Group group, int conversation, in FlowKey key, in FlowCounters sent, in FlowCounters received, bool tcp, bool opened)
@@ -387,9 +468,9 @@ public static class ThreatAnalyzer
                 return;
             if (group.Completed >= options.MinimumConnections && (options.Wants(ThreatKind.Beaconing) || options.Wants(ThreatKind.Strobe)))
                 ScoreConnectionBeacon(key, group);
-            else if (group.BurstConversation >= 0 && options.Wants(ThreatKind.Beaconing))
+            else if (group.MostBursts >= options.MinimumConnections && options.Wants(ThreatKind.Beaconing))
                 ScoreBurstBeacon(key, group);
-            if (group.LongestConversation >= 0 && options.Wants(ThreatKind.LongConnection))
+            if (group.LongestConversation >= 0 && group.LongestNs >= _longConnectionThresholds[0] * NsPerSecond && options.Wants(ThreatKind.LongConnection))
                 ScoreLongConnection(key, group);
         }
 
@@ -573,7 +654,7 @@ public static class ThreatAnalyzer
         private void ScoreLongConnection(in GroupKey key, in Group group)
         {
             double longest = group.LongestNs / NsPerSecond;
-            double band = BeaconStatistics.Band(longest, options.LongConnectionThresholds.Select(t => t.TotalSeconds).ToArray());
+            double band = BeaconStatistics.Band(longest, _longConnectionThresholds);
             if (band <= 0)
                 return;
             var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
