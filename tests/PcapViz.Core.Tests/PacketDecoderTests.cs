@@ -82,6 +82,16 @@ public sealed class PacketDecoderTests
     }
 
     [Fact]
+    public void A_packet_cut_by_the_snap_length_keeps_the_payload_length_its_headers_declare()
+    {
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("10.0.0.1", "203.0.113.9", 6, Tcp(40000, 443, (byte)TcpFlags.ACK, new byte[1000])));
+        var p = Decode(LinkType.Ethernet, frame.AsSpan(0, 96).ToArray());
+        Assert.Equal((96 - 54, 1000), (p.PayloadLength, p.WirePayloadLength));
+        var v6 = Decode(LinkType.Ethernet, Ethernet(EtherType.Ipv6, Ipv6("2001:db8::1", "2001:db8::2", 17, Udp(5000, 53, new byte[300]))).AsSpan(0, 80).ToArray());
+        Assert.Equal((80 - 14 - 40 - 8, 300), (v6.PayloadLength, v6.WirePayloadLength));
+    }
+
+    [Fact]
     public void Ethernet_ipv4_tcp_gives_macs_addresses_ports_flags_and_payload()
     {
         var frame = Ethernet(EtherType.Ipv4, TcpV4);

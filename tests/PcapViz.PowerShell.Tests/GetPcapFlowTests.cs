@@ -34,7 +34,8 @@ public sealed class GetPcapFlowTests : IDisposable
         // 127.0.0.1:43030 sent the SYN to 127.0.0.1:8000; the reply's earlier-looking ports must not flip it.
         Assert.Equal(43030, http.SourcePort);
         Assert.Equal(8000, http.DestinationPort);
-        Assert.Equal("HTTP-Alt", http.Application);
+        // Port 8000 says HTTP-Alt; the payload says HTTP, and the payload wins.
+        Assert.Equal(("HTTP", "Payload"), (http.Application, http.ApplicationSource));
         Assert.True(http.TcpFlags.HasFlag(Core.Decoding.TcpFlags.SYN));
         Assert.True(http.SentPackets > 0 && http.ReceivedPackets > 0);
         Assert.NotNull(http.SourceMac);

@@ -262,6 +262,7 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
     [InlineData("Get-PcapTopology")]
     [InlineData("Get-FrequentHost")]
     [InlineData("Export-PcapGraph")]
+    [InlineData("Find-PcapThreat")]
     public void Examples_run_without_errors_on_sample_captures(string name)
     {
         var root = CreateExampleTree();
@@ -306,7 +307,7 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
         """;
 
     /// <summary>
-    /// The paths the examples use: ./samples, ./caps (with a damaged capture and a pcapng below it), ./archive, ./incoming,
+    /// The paths the examples use: ./samples (with the planted capture), ./caps (with a damaged capture and a pcapng below it), ./archive, ./incoming,
     /// an odd name, and ./geo with MaxMind's test databases under the names the examples give them.
     /// </summary>
     private string CreateExampleTree()
@@ -316,6 +317,8 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
         var sample = Path.Combine(Corpus.RepositoryRoot, "samples", "sll-mixed-tcp-dns-dhcp-arp.pcap");
 
         File.Copy(sample, Path.Combine(Dir("samples"), Path.GetFileName(sample)));
+        // The demo's planted capture, which Find-PcapThreat's examples read.
+        File.Copy(Path.Combine(Corpus.RepositoryRoot, "samples", "planted-threats.pcap.gz"), Path.Combine(root, "samples", "planted-threats.pcap.gz"));
         File.Copy(sample, Path.Combine(root, "odd [name].pcap"));
 
         var caps = Dir("caps");

@@ -27,6 +27,11 @@ Scenarios:
   strobe   An hour in which 10.2.0.5 opens 4,000 connections to 198.51.100.5:80, beside a quiet host.
   beacon-in-flow  Two hours of one UDP flow 10.3.0.5:40000 -> 203.0.113.9:5000 with a datagram every 60 s,
            beside one with Poisson timing (10.3.0.6:40001 -> 203.0.113.10:5000).
+  midstream  TCP seen without its handshake: random bytes both ways on 10.4.0.5 <-> 203.0.113.70:443,
+           TLS records on 10.4.0.6 <-> 203.0.113.71:443, and a server on 203.0.113.72:443 pushing a record
+           to 10.4.0.7:51000 every 20 s for an hour.
+  snaplen  Written with a 96-byte snap length: 10.5.0.5 uploads 5 MB to 203.0.113.80:443 beside three hosts
+           that browse; the headers still say how much was sent.
   empty    No packets.   noip   ARP only.   one   A single UDP packet.
 Stdlib only.
 """
@@ -107,16 +112,17 @@ class Capture:
             count = 1
         self.udp(t + 0.005, resolver, client, 53, sport, struct.pack('!HHHHHH', qid, 0x8180 | rcode, 1, count, 0, 0) + q + answers)
 
-    def write(self, path):
+    def write(self, path, snaplen=65535):
         self.packets.sort(key=lambda p: p[0])
         with open(path, 'wb') as f:
-            f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+            f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, snaplen, 1))
             for t, data in self.packets:
                 sec = int(t)
                 usec = int(round((t - sec) * 1e6))
                 if usec >= 1000000:
                     sec, usec = sec + 1, usec - 1000000
-                f.write(struct.pack('<IIII', sec, usec, len(data), len(data)) + data)
+                kept = data[:snaplen]
+                f.write(struct.pack('<IIII', sec, usec, len(kept), len(data)) + kept)
 
 TLS_HELLO = b'\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03' + bytes(32)
 TLS_SERVER = b'\x16\x03\x03\x00\x5a\x02\x00\x00\x56\x03\x03' + bytes(32)
@@ -264,10 +270,27 @@ def beacon_in_flow(cap, rng):
         cap.udp(t, '10.3.0.6', '203.0.113.10', 40001, 5000, b'\x01beat' + bytes(40))
         cap.udp(t + 0.03, '203.0.113.10', '10.3.0.6', 5000, 40001, b'\x02ok' + bytes(20))
 
+def midstream(cap, rng):
+    for i in range(6):
+        t = DAY0 + i * 0.5
+        cap.tcp(t, '10.4.0.5', '203.0.113.70', 45000, 443, 0x18, rng.randbytes(200), seq=1 + i * 200)
+        cap.tcp(t + 0.1, '203.0.113.70', '10.4.0.5', 443, 45000, 0x18, rng.randbytes(300), seq=1 + i * 300)
+        cap.tcp(t, '10.4.0.6', '203.0.113.71', 45001, 443, 0x18, b'\x17\x03\x03\x00\xc3' + rng.randbytes(195), seq=1 + i * 200)
+        cap.tcp(t + 0.1, '203.0.113.71', '10.4.0.6', 443, 45001, 0x18, b'\x17\x03\x03\x01\x27' + rng.randbytes(295), seq=1 + i * 300)
+    for i in range(180):
+        cap.tcp(DAY0 + i * 20, '203.0.113.72', '10.4.0.7', 443, 51000, 0x18, b'\x17\x03\x03\x00\x1b' + rng.randbytes(27), seq=1 + i * 32)
+
+def snaplen(cap, rng):
+    cap.session(DAY0, '10.5.0.5', '203.0.113.80', 40000, 443, up=5_000_000, down=20_000, hello=TLS_HELLO, answer=TLS_SERVER, duration=300)
+    for h in range(6, 9):
+        for i in range(5):
+            cap.session(DAY0 + h * 100 + i * 7, '10.5.0.%d' % h, '93.184.216.%d' % (10 + i), 41000 + h * 10 + i, 443,
+                        up=800, down=40_000, hello=TLS_HELLO, answer=TLS_SERVER)
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
-    ap.add_argument('--scenario', required=True, choices=['office', 'demo', 'strobe', 'beacon-in-flow', 'empty', 'noip', 'one'])
+    ap.add_argument('--scenario', required=True, choices=['office', 'demo', 'strobe', 'midstream', 'snaplen', 'beacon-in-flow', 'empty', 'noip', 'one'])
     ap.add_argument('--seed', type=int, default=20261202)
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -280,6 +303,12 @@ def main():
         strobe(cap, rng)
     elif a.scenario == 'beacon-in-flow':
         beacon_in_flow(cap, rng)
+    elif a.scenario == 'midstream':
+        midstream(cap, rng)
+    elif a.scenario == 'snaplen':
+        snaplen(cap, rng)
+        cap.write(a.out, snaplen=96)
+        return
     elif a.scenario == 'noip':
         arp = struct.pack('!HHBBH6s4s6s4s', 1, 0x0800, 6, 4, 1, mac(5), ip4('10.0.0.5'), bytes(6), ip4('10.0.0.1'))
         cap.packets.append((DAY0, b'\xff' * 6 + mac(5) + b'\x08\x06' + arp))

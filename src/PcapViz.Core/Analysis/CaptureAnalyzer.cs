@@ -91,7 +91,8 @@ public static class CaptureAnalyzer
                     packet.Hash = packet.Key.GetHashCode();
                     packet.TimestampNs = raw.TimestampNs;
                     packet.WireLength = raw.OriginalLength;
-                    packet.PayloadLength = decoded.PayloadLength;
+                    // What the IP header declares, never more than the packet's own length on the wire.
+                    packet.PayloadLength = Math.Min(decoded.WirePayloadLength, raw.OriginalLength);
                     packet.TcpFlags = decoded.TcpFlags;
                     packet.HeadLength = (byte)CopyPayloadHead(raw.Data, decoded, packet.Head);
                 }

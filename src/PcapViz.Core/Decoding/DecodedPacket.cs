@@ -44,6 +44,8 @@ public struct DecodedPacket
     /// <summary>Where the transport payload starts in the packet data, and how long it is (bounded by what was captured).</summary>
     public int PayloadOffset;
     public int PayloadLength;
+    /// <summary>The transport payload's length as the IP header declares it: what was sent, though a snap length kept less.</summary>
+    public int WirePayloadLength;
 
     public readonly bool Has(PacketFlags flag) => (Flags & flag) != 0;
 

@@ -297,7 +297,7 @@ public static class PacketDecoder
             p.Flags |= PacketFlags.Fragment;
             return;
         }
-        DecodeTransport(data, offset + headerLength, offset + Math.Min(totalLength, left), ref p);
+        DecodeTransport(data, offset + headerLength, offset + Math.Min(totalLength, left), offset + totalLength, ref p);
     }
 
     private static void DecodeIpv6(ReadOnlySpan<byte> data, int offset, ref DecodedPacket p)
@@ -363,12 +363,14 @@ public static class PacketDecoder
             p.Status = DecodeStatus.Malformed;
             return;
         }
-        DecodeTransport(data, position, end, ref p);
+        DecodeTransport(data, position, end, payloadLength == 0 ? end : offset + 40 + payloadLength, ref p);
     }
 
-    private static void DecodeTransport(ReadOnlySpan<byte> data, int start, int end, ref DecodedPacket p)
+    /// <param name="declaredEnd">Where the IP header says the packet ends, past <paramref name="end"/> when a snap length cut it.</param>
+    private static void DecodeTransport(ReadOnlySpan<byte> data, int start, int end, int declaredEnd, ref DecodedPacket p)
     {
         int length = end - start;
+        int declared = Math.Max(length, declaredEnd - start);
         switch (p.Protocol)
         {
             case 6:
@@ -394,6 +396,7 @@ public static class PacketDecoder
                 }
                 p.PayloadOffset = start + dataOffset;
                 p.PayloadLength = length - dataOffset;
+                p.WirePayloadLength = declared - dataOffset;
                 return;
             case 17:
                 if (length < 4)
@@ -411,10 +414,12 @@ public static class PacketDecoder
                 }
                 p.PayloadOffset = start + 8;
                 p.PayloadLength = length - 8;
+                p.WirePayloadLength = declared - 8;
                 return;
             default:
                 p.PayloadOffset = start;
                 p.PayloadLength = Math.Max(0, length);
+                p.WirePayloadLength = Math.Max(0, declared);
                 return;
         }
     }

@@ -28,7 +28,7 @@ public struct FlowCounters
     public long Bytes;
     public long FirstNs;
     public long LastNs;
-    /// <summary>Bytes of transport payload (after TCP/UDP headers), for spotting uploads.</summary>
+    /// <summary>Bytes of transport payload (after TCP/UDP headers) as the IP headers declare them, for spotting uploads even where a snap length cut the packets.</summary>
     public long PayloadBytes;
     /// <summary>When the flow's last burst started; the mean interval between bursts is (this - FirstNs) / (Bursts - 1).</summary>
     public long LastBurstNs;

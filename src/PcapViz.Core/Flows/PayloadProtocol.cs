@@ -84,14 +84,14 @@ public static class PayloadProtocols
     {
         if (head.IsEmpty)
             return PayloadProtocol.NotSeen;
-        if (IsTls(head))
-            return PayloadProtocol.Tls;
-        if (StartsWithHttp(head))
-            return PayloadProtocol.Http;
-        if (head.StartsWith("SSH-"u8))
-            return PayloadProtocol.Ssh;
         if (ipProtocol == 6)
         {
+            if (IsTls(head))
+                return PayloadProtocol.Tls;
+            if (StartsWithHttp(head))
+                return PayloadProtocol.Http;
+            if (head.StartsWith("SSH-"u8))
+                return PayloadProtocol.Ssh;
             if (IsSmb(head))
                 return PayloadProtocol.Smb;
             if (IsRdp(head))
@@ -108,6 +108,7 @@ public static class PayloadProtocols
         }
         else if (ipProtocol == 17)
         {
+            // Datagram protocols only: TLS, HTTP and SSH need a stream.
             if (IsQuicLongHeader(head))
                 return PayloadProtocol.Quic;
             if (payloadLength is 48 or 68 or 72 or 120 && IsNtp(head))
@@ -123,8 +124,9 @@ public static class PayloadProtocols
         // A record: content type 20-23 (change cipher spec, alert, handshake, application data), version 3.0 to 3.4.
         if (b.Length >= 5 && b[0] is >= 0x14 and <= 0x17 && b[1] == 3 && b[2] <= 4)
             return true;
-        // An SSLv2-framed ClientHello, as old clients send: a two-byte length with the top bit set, message type 1, version 2 or 3.
-        return b.Length >= 5 && (b[0] & 0x80) != 0 && b[2] == 1 && b[3] is 0 or 3 && b[4] <= 4;
+        // An SSLv2-framed ClientHello, as old clients send: a two-byte length with the top bit set, message type 1,
+        // then version 2.0 or 3.0 to 3.4.
+        return b.Length >= 5 && (b[0] & 0x80) != 0 && b[2] == 1 && ((b[3] == 0 && b[4] == 2) || (b[3] == 3 && b[4] <= 4));
     }
 
     private static bool StartsWithHttp(ReadOnlySpan<byte> b) =>

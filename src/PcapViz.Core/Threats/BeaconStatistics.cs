@@ -71,9 +71,9 @@ internal static class BeaconStatistics
     /// How evenly connections fill the bins: the better of 1 - CV and a bimodal fit. RITA fits the two commonest bar
     /// heights among the non-empty bins only, and only with 11 or more of them, so a beacon that sleeps at night
     /// (8 busy hours, 16 empty) scores nothing there; here the empty bins are a mode like any other, so on-off
-    /// schedules fit, and one outlier bar is forgiven as in RITA.
+    /// schedules fit, once <paramref name="bimodalMinimumBins"/> bins are busy, and one outlier bar is forgiven as in RITA.
     /// </summary>
-    public static double HistogramScore(int[] bins, double modeSensitivity)
+    public static double HistogramScore(int[] bins, double modeSensitivity, int bimodalMinimumBins)
     {
         double mean = bins.Average();
         if (mean <= 0)
@@ -82,6 +82,9 @@ internal static class BeaconStatistics
         double cv = Math.Sqrt(variance) / mean;
         double cvScore = cv > 1 ? 0 : 1 - cv;
 
+        // A burst in one bin and silence elsewhere is two modes too, but no schedule: the busy bins must be enough.
+        if (bins.Count(b => b > 0) < bimodalMinimumBins)
+            return cvScore;
         int tallest = bins.Max();
         int bucketSize = Math.Max(1, (int)Math.Ceiling(tallest * modeSensitivity));
         var frequencies = bins.GroupBy(b => b / bucketSize).Select(g => g.Count()).OrderDescending().ToArray();

@@ -75,8 +75,12 @@ public static class ThreatAnalyzer
         public byte Protocol;
     }
 
-    /// <summary>One conversation: its two flows (Reverse -1 when one-way), oriented from the side that opened it.</summary>
-    private readonly record struct Conversation(int Forward, int Reverse, long StartNs, long EndNs);
+    /// <summary>
+    /// One conversation: its two flows (Reverse -1 when one-way), oriented from the side that opened it. Backwards: the
+    /// only flow is a server's answers (from a service port to an unknown high port, no handshake seen), so the client
+    /// at its destination sent nothing that was captured.
+    /// </summary>
+    private readonly record struct Conversation(int Forward, int Reverse, long StartNs, long EndNs, bool Backwards = false);
 
     /// <summary>A conversation on its way into the tables, with the hashes of its table keys worked out ahead.</summary>
     private struct Pending
@@ -220,7 +224,7 @@ public static class ThreatAnalyzer
                 for (int c = start; c < end; c++)
                 {
                     var conversation = _conversations[c];
-                    ref readonly var k = ref _flows.KeyAt(conversation.Forward);
+                    var k = conversation.Backwards ? _flows.KeyAt(conversation.Forward).Reversed() : _flows.KeyAt(conversation.Forward);
                     int source = Host(k.IpVersion, k.SourceHigh, k.SourceLow);
                     int destination = Host(k.IpVersion, k.DestinationHigh, k.DestinationLow);
                     int entry = _allowEntry[source] >= 0 ? _allowEntry[source] : _allowEntry[destination];
@@ -283,6 +287,8 @@ public static class ThreatAnalyzer
                     if (AddressClass.IsGroup(k.IpVersion, k.DestinationHigh, k.DestinationLow) || AddressClass.IsGroup(k.IpVersion, k.SourceHigh, k.SourceLow))
                         continue;
                     ref readonly var sent = ref _flows.CountersAt(forward);
+                    bool backwards = reverse < 0 && (sent.FirstTcpFlags & (Syn | Ack)) != Syn && k.HasPorts
+                        && IsServicePort(k.Protocol, k.SourcePort) && !IsServicePort(k.Protocol, k.DestinationPort);
                     long first = sent.FirstNs, last = sent.LastNs;
                     if (reverse >= 0)
                     {
@@ -290,7 +296,7 @@ public static class ThreatAnalyzer
                         first = Math.Min(first, received.FirstNs);
                         last = Math.Max(last, received.LastNs);
                     }
-                    list.Add(new Conversation(forward, reverse, first, last));
+                    list.Add(new Conversation(forward, reverse, first, last, backwards));
                 }
                 found[part] = list;
             });
@@ -302,13 +308,19 @@ public static class ThreatAnalyzer
             return all;
         }
 
+        /// <summary>A well-known port (under 1024, or one of WellKnownPorts'), as servers listen on.</summary>
+        private static bool IsServicePort(byte protocol, ushort port) => port < 1024 || WellKnownPorts.Application(protocol, port, port) != 0;
+
+        /// <summary>The conversation's key and counters from the opener's side.</summary>
+        private (FlowKey Key, FlowCounters Sent, FlowCounters Received) Sides(in Conversation c) => c.Backwards
+            ? (_flows.KeyAt(c.Forward).Reversed(), default, _flows.CountersAt(c.Forward))
+            : (_flows.KeyAt(c.Forward), _flows.CountersAt(c.Forward), c.Reverse >= 0 ? _flows.CountersAt(c.Reverse) : default);
+
         private void Add(ChunkedHashTable<GroupKey, Group> groups, ChunkedHashTable<PairKey, Pair> pairs, in Pending p, uint udpTimeoutMs)
         {
             int conversation = p.Conversation;
             var c = _conversations[conversation];
-            ref readonly var k = ref _flows.KeyAt(c.Forward);
-            ref readonly var sent = ref _flows.CountersAt(c.Forward);
-            var received = c.Reverse >= 0 ? _flows.CountersAt(c.Reverse) : default;
+            var (k, sent, received) = Sides(c);
             int source = p.Group.Source, destination = p.Group.Destination;
             if (_internal[source])
                 _seen[source] = true;
@@ -318,6 +330,9 @@ public static class ThreatAnalyzer
             bool tcp = k.Protocol == 6;
             bool opened = tcp && (sent.FirstTcpFlags & (Syn | Ack)) == Syn;
             bool completed = !opened || (c.Reverse >= 0 && (received.TcpFlags & (Syn | Ack)) == (Syn | Ack));
+            // Timing is the opener's: a server's answers alone say nothing of when the client connects.
+            if (c.Backwards)
+                completed = false;
 
             ref var group = ref groups.GetOrAdd(p.Group, p.GroupHash, out bool newGroup);
             if (newGroup)
@@ -375,8 +390,9 @@ public static class ThreatAnalyzer
             var expected = PayloadProtocols.ExpectedOn(key.Protocol, key.DestinationPort);
             if (expected == PayloadProtocol.NotSeen || sent.Payload == expected || received.Payload == expected)
                 return;
-            // Without the handshake, the first payload may be the middle of a stream.
-            if (tcp && !opened)
+            // Without the handshake, the first payload may be the middle of a stream: judge only after every probe
+            // found nothing of the expected protocol (a TLS stream shows a record header soon enough).
+            if (tcp && !opened && (sent.PayloadProbesDone < FlowCounters.PayloadProbes || (received.Packets > 0 && received.PayloadProbesDone < FlowCounters.PayloadProbes && received.PayloadBytes > 0)))
                 return;
             var observed = PayloadProtocols.IsIdentified(sent.Payload) ? sent.Payload
                 : PayloadProtocols.IsIdentified(received.Payload) ? received.Payload
@@ -394,19 +410,20 @@ public static class ThreatAnalyzer
         }
 
         /// <summary>
-        /// RITA's prevalence modifier, applied where prevalence means something: with three or more internal hosts.
-        /// A destination only one internal host talks to is rare even where that is more than 2% of the hosts.
+        /// RITA's prevalence modifier. A destination two or more internal hosts use is common when they are half of the
+        /// internal hosts or more; a destination is rare when at most 2% of them, or only one, use it, and only where
+        /// there are three or more internal hosts to compare (2% of a smaller network is less than one host).
         /// </summary>
         private (double Modifier, int Hosts, double? Prevalence) PrevalenceOf(int destination)
         {
             int hosts = _contacts[destination];
-            if (hosts == 0 || _networkSize < 3)
-                return (0, hosts, hosts == 0 || _networkSize == 0 ? null : (double)hosts / _networkSize);
+            if (hosts == 0 || _networkSize == 0)
+                return (0, hosts, null);
             double prevalence = (double)hosts / _networkSize;
-            if (hosts == 1 || prevalence <= options.RarePrevalence)
-                return (options.PrevalenceModifier, hosts, prevalence);
-            if (prevalence >= options.CommonPrevalence)
+            if (hosts >= 2 && prevalence >= options.CommonPrevalence)
                 return (-options.PrevalenceModifier, hosts, prevalence);
+            if (_networkSize >= 3 && (hosts == 1 || prevalence <= options.RarePrevalence))
+                return (options.PrevalenceModifier, hosts, prevalence);
             return (0, hosts, prevalence);
         }
 
@@ -477,7 +494,8 @@ public static class ThreatAnalyzer
         private void ScoreConnectionBeacon(in GroupKey key, in Group group)
         {
             double spanSeconds = Math.Max(1, (_spanEndNs - _spanStartNs) / NsPerSecond);
-            double strobeAt = options.StrobeConnectionsPerDay * Math.Max(spanSeconds, 3600) / 86_400;
+            // A day's rate over the capture, and never fewer connections than ten minutes at that rate.
+            double strobeAt = options.StrobeConnectionsPerDay * Math.Max(spanSeconds, 600) / 86_400;
             if (group.Completed >= strobeAt || group.Completed > options.MaximumTimestamps)
             {
                 if (options.Wants(ThreatKind.Strobe))
@@ -493,7 +511,7 @@ public static class ThreatAnalyzer
             {
                 var conversation = _conversations[c];
                 times[n] = (conversation.StartNs - _spanStartNs) / NsPerSecond;
-                sizes[n++] = _flows.CountersAt(conversation.Forward).Bytes;
+                sizes[n++] = Sides(conversation).Sent.Bytes;
             }
             Array.Sort(times);
             Array.Sort(sizes);
@@ -522,7 +540,7 @@ public static class ThreatAnalyzer
             var (_, sizeRatio) = BeaconStatistics.MadOverMedian(sizes);
             double dsScore = (dsSkew + Math.Max(0, 1 - sizeRatio)) / 2;
             var bins = BeaconStatistics.Histogram(times, 0, (_spanEndNs - _spanStartNs) / NsPerSecond);
-            double histScore = BeaconStatistics.HistogramScore(bins, options.HistogramModeSensitivity);
+            double histScore = BeaconStatistics.HistogramScore(bins, options.HistogramModeSensitivity, options.BimodalMinimumBins);
             int busyBins = bins.Count(b => b > 0);
             double durScore = 0;
             if (busyBins >= options.DurationMinimumBins)
@@ -537,13 +555,11 @@ public static class ThreatAnalyzer
 
         /// <summary>
         /// A beacon inside one flow: the interval and size spread come from the moments the flow kept (their
-        /// coefficient of variation, as 0.6745 CV, the MAD of a normal spread), with no skew or histogram to measure,
-        /// so those count as the timestamp score.
+        /// coefficient of variation, as 0.6745 CV, the MAD of a normal spread), with no skew to measure.
         /// </summary>
         private void ScoreBurstBeacon(in GroupKey key, in Group group)
         {
-            var conversation = _conversations[group.BurstConversation];
-            var flow = _flows.CountersAt(conversation.Forward);
+            var flow = Sides(_conversations[group.BurstConversation]).Sent;
             int intervals = flow.Bursts - 1;
             if (flow.Bursts < options.MinimumConnections || intervals < 2)
                 return;
@@ -558,8 +574,11 @@ public static class ThreatAnalyzer
             double sizeSd = finished > 1 ? Math.Sqrt(Math.Max(0, flow.BurstSizeM2) / (finished - 1)) : 0;
             double dsScore = sizeMean > 0 ? Math.Max(0, 1 - 0.6745 * sizeSd / sizeMean) : 0;
             double spanSeconds = Math.Max(1, (_spanEndNs - _spanStartNs) / NsPerSecond);
-            double durScore = Math.Min(1, (flow.LastBurstNs - flow.FirstNs) / NsPerSecond / spanSeconds);
-            AddBeacon(key, group, "Bursts in one flow", flow.Bursts, mean, sd, madRatio, tsScore, dsScore, tsScore, durScore, sizeMean);
+            // How much of the capture the bursts cover stands for both the histogram and the duration: bursts at a
+            // steady interval fill the bins they cover evenly, and cover too few of them when they span too little.
+            double coverage = Math.Min(1, (flow.LastBurstNs - flow.FirstNs) / NsPerSecond / spanSeconds);
+            double durScore = coverage * BeaconStatistics.HistogramBins >= options.DurationMinimumBins ? coverage : 0;
+            AddBeacon(key, group, "Bursts in one flow", flow.Bursts, mean, sd, madRatio, tsScore, dsScore, durScore, durScore, sizeMean);
         }
 
         private void AddBeacon(in GroupKey key, in Group group, string evidence, int starts, double interval, double deviation, double madRatio,
@@ -618,10 +637,10 @@ public static class ThreatAnalyzer
             for (int c = group.Head; c >= 0; c = _next[c])
             {
                 var conversation = _conversations[c];
-                if (_flows.CountersAt(conversation.Forward).Payload == PayloadProtocol.Ntp)
+                if (Sides(conversation).Sent.Payload == PayloadProtocol.Ntp)
                     return true;
             }
-            return group.BurstConversation >= 0 && _flows.CountersAt(_conversations[group.BurstConversation].Forward).Payload == PayloadProtocol.Ntp;
+            return group.BurstConversation >= 0 && Sides(_conversations[group.BurstConversation]).Sent.Payload == PayloadProtocol.Ntp;
         }
 
         private void AddStrobe(in GroupKey key, in Group group, double spanSeconds)
@@ -659,8 +678,7 @@ public static class ThreatAnalyzer
                 return;
             var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
             var conversation = _conversations[group.LongestConversation];
-            var sent = _flows.CountersAt(conversation.Forward);
-            var received = conversation.Reverse >= 0 ? _flows.CountersAt(conversation.Reverse) : default;
+            var (_, sent, received) = Sides(conversation);
             string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
             string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
             double total = group.TotalNs / NsPerSecond;

@@ -31,7 +31,7 @@ public sealed class ThreatOptions
     /// </summary>
     public double IrregularIntervalRatio { get; init; } = 0.6;
 
-    /// <summary>Connections per day from which a pair is a strobe: RITA's 86,400 (one a second over a day).</summary>
+    /// <summary>Connections per day from which a pair is a strobe: RITA's 86,400 (one a second over a day), taken as a rate over the capture and no less than ten minutes' worth.</summary>
     public long StrobeConnectionsPerDay { get; init; } = 86_400;
 
     /// <summary>Connection start times kept per pair: RITA's cap of 86,400 (groupArray(86400)); a pair past it is a strobe.</summary>
@@ -39,6 +39,12 @@ public sealed class ThreatOptions
 
     /// <summary>RITA's histogram_mode_sensitivity: bar heights within this fraction of the tallest count as one mode.</summary>
     public double HistogramModeSensitivity { get; init; } = 0.05;
+
+    /// <summary>
+    /// Busy bins the bimodal histogram fit needs: 6 (ours; RITA's histogram_bimodal_min_hours_seen is 11 non-empty
+    /// bins, but here empty bins count as a mode, so the duration minimum of 6 serves).
+    /// </summary>
+    public int BimodalMinimumBins { get; init; } = 6;
 
     /// <summary>RITA's duration_min_hours_seen (6 of 24 bins) and duration_consistency_ideal_hours_seen (12).</summary>
     public int DurationMinimumBins { get; init; } = 6;
@@ -70,8 +76,8 @@ public sealed class ThreatOptions
     /// </summary>
     public int MinimumTunnelNames { get; init; } = 20;
 
-    /// <summary>Mean entropy of the names below the domain, in bits per character, that counts as random: 4.0 (ours; base32 and base64 data exceed it, words and host names stay under 3.5).</summary>
-    public double EntropyThreshold { get; init; } = 4.0;
+    /// <summary>Mean entropy of the names below the domain, in bits per character, that counts as random: 3.5 (ours; hex-, base32- and base64-encoded data of 52 characters reach 3.7 to 5, words and host names stay near 3).</summary>
+    public double EntropyThreshold { get; init; } = 3.5;
 
     /// <summary>Bands for payload bytes a host uploads to one destination: 1 MB, 10 MB, 100 MB, 1 GB (ours, after RITA's bands).</summary>
     public long[] UploadThresholds { get; init; } = [1_000_000, 10_000_000, 100_000_000, 1_000_000_000];

@@ -66,6 +66,10 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
 
     [Parameter]
     [ValidateRange(1, 24)]
+    public int? BimodalMinimumBins { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 24)]
     public int? DurationMinimumBins { get; set; }
 
     [Parameter]
@@ -159,6 +163,7 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
             StrobeConnectionsPerDay = StrobeConnectionsPerDay ?? Defaults.StrobeConnectionsPerDay,
             MaximumTimestamps = MaximumTimestamps ?? Defaults.MaximumTimestamps,
             HistogramModeSensitivity = HistogramModeSensitivity ?? Defaults.HistogramModeSensitivity,
+            BimodalMinimumBins = BimodalMinimumBins ?? Defaults.BimodalMinimumBins,
             DurationMinimumBins = DurationMinimumBins ?? Defaults.DurationMinimumBins,
             DurationIdealBins = DurationIdealBins ?? Defaults.DurationIdealBins,
             PeriodicServiceScore = PeriodicServiceScore ?? Defaults.PeriodicServiceScore,

@@ -150,6 +150,24 @@ public sealed class ThreatAnalyzerTests(ThreatCaptures captures) : IClassFixture
     }
 
     [SkippableFact]
+    public void Without_a_handshake_random_bytes_on_443_are_out_of_place_while_tls_records_and_server_pushes_are_not()
+    {
+        var findings = ThreatAnalyzer.Analyze([captures.Capture("midstream")], new ThreatOptions());
+        var finding = Assert.Single(findings);
+        Assert.Equal(("ProtocolMismatch", "10.4.0.5", "203.0.113.70:443", "encrypted or random data"),
+            (finding.Kind, finding.Source, finding.Destination, finding.ObservedProtocol));
+    }
+
+    [SkippableFact]
+    public void An_upload_cut_by_the_snap_length_still_counts_what_its_headers_declare()
+    {
+        var findings = ThreatAnalyzer.Analyze([captures.Capture("snaplen")], new ThreatOptions());
+        var upload = Assert.Single(findings, f => f.Kind == "Exfiltration");
+        Assert.Equal(("10.5.0.5", "203.0.113.80"), (upload.Source, upload.Destination));
+        Assert.InRange(upload.BytesSent!.Value, 5_000_000, 5_001_000);
+    }
+
+    [SkippableFact]
     public void A_snapshot_gives_the_same_findings()
     {
         var capture = captures.Capture("office");

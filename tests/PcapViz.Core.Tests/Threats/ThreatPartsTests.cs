@@ -28,6 +28,9 @@ public sealed class ThreatPartsTests
     [InlineData(6, "0300002b26e00000000000", PayloadProtocol.Rdp)]
     [InlineData(17, "c300000001088394c8f03e515708", PayloadProtocol.Quic)]
     [InlineData(17, "1234010000010000000000000377777706", PayloadProtocol.Dns)]
+    // A query id with the top bit set is not an SSLv2 hello, and a datagram is never TLS.
+    [InlineData(17, "96c10100000100000000000003777777", PayloadProtocol.Dns)]
+    [InlineData(17, "16030100000100000000000003777777", PayloadProtocol.Dns)]
     [InlineData(6, "3232302073657276657220726561647920", PayloadProtocol.MailOrFtp)]
     [InlineData(6, "9f3ac1e07b55d2a8e4190c6f3bd7a25e", PayloadProtocol.HighEntropy)]
     [InlineData(6, "48656c6c6f2c20776f726c6421212121", PayloadProtocol.Unrecognized)]
@@ -96,7 +99,10 @@ public sealed class ThreatPartsTests
         var bins = new int[24];
         for (int i = 9; i < 17; i++)
             bins[i] = 12;
-        Assert.True(BeaconStatistics.HistogramScore(bins, 0.05) >= 0.99);
+        Assert.True(BeaconStatistics.HistogramScore(bins, 0.05, 6) >= 0.99);
+        var burst = new int[24];
+        burst[3] = 40;
+        Assert.Equal(0, BeaconStatistics.HistogramScore(burst, 0.05, 6));
         Assert.Equal(8, BeaconStatistics.LongestRun(bins));
     }
 }
