@@ -50,10 +50,8 @@ public static class ThreatAnalyzer
     private struct Group
     {
         public int Count, Completed, Head;
-        public int LongestConversation, BurstConversation, MismatchConversation, MostBursts;
-        public int Mismatched;
-        public long LongestNs, TotalNs, FirstNs, LastNs;
-        public PayloadProtocol Observed;
+        public int LongestConversation, BurstConversation, MostBursts;
+        public long LongestNs, FirstNs, LastNs;
     }
 
     private struct PairKey : IEquatable<PairKey>
@@ -65,22 +63,56 @@ public static class ThreatAnalyzer
         public override readonly int GetHashCode() => KeyedHash.Of((ulong)(uint)Internal << 32 | (uint)Other, 0, 0);
     }
 
-    /// <summary>What an internal host exchanged with one other host, whichever side opened.</summary>
+    /// <summary>What an internal host exchanged with one other host, whichever side opened (when and on which port, the groups say).</summary>
     private struct Pair
     {
         public long Out, In;
         public int Connections;
-        public long FirstNs, LastNs;
-        public ushort Port;
-        public byte Protocol;
     }
 
     /// <summary>
-    /// One conversation: its two flows (Reverse -1 when one-way), oriented from the side that opened it. Backwards: the
-    /// only flow is a server's answers (from a service port to an unknown high port, no handshake seen), so the client
-    /// at its destination sent nothing that was captured.
+    /// One conversation, as the entries of its two flows (8 bytes, so a million conversations cost 8 MB): Forward is
+    /// the opener's flow; Reverse the answering flow, or -1 when there is none. Backwards: the only flow is a server's
+    /// answers (from a service port to an unknown high port, no handshake seen), so the client at its destination
+    /// sent nothing that was captured.
     /// </summary>
-    private readonly record struct Conversation(int Forward, int Reverse, long StartNs, long EndNs, bool Backwards = false);
+    private readonly struct Conversation(int forward, int reverse, bool backwards)
+    {
+        private const int BackwardsMark = -2;
+        private readonly int _reverse = backwards ? BackwardsMark : reverse;
+
+        public int Forward { get; } = forward;
+        public int Reverse => _reverse < 0 ? -1 : _reverse;
+        public bool Backwards => _reverse == BackwardsMark;
+    }
+
+    /// <summary>The conversations as the cores found them, in parts, indexed as one list without copying them together.</summary>
+    private sealed class Conversations(List<Conversation>[] parts)
+    {
+        private readonly int[] _starts = Starts(parts);
+
+        public int Count => _starts[^1];
+
+        public Conversation this[int index]
+        {
+            get
+            {
+                // As many parts as cores: a scan is as quick as a search.
+                int part = 0;
+                while (index >= _starts[part + 1])
+                    part++;
+                return parts[part][index - _starts[part]];
+            }
+        }
+
+        private static int[] Starts(List<Conversation>[] parts)
+        {
+            var starts = new int[parts.Length + 1];
+            for (int i = 0; i < parts.Length; i++)
+                starts[i + 1] = starts[i] + parts[i].Count;
+            return starts;
+        }
+    }
 
     /// <summary>A conversation on its way into the tables, with the hashes of its table keys worked out ahead.</summary>
     private struct Pending
@@ -106,9 +138,11 @@ public static class ThreatAnalyzer
         private readonly List<bool> _seen = [];
         private readonly List<HostNameCollector> _names = captures.Select(c => c.GetHostNames()).ToList();
         private readonly List<PcapFinding> _findings = [];
+        /// <summary>Per group (by table index) with a protocol out of place: how many conversations, and what they carried. Few groups have one.</summary>
+        private readonly Dictionary<int, (int Count, PayloadProtocol Observed)> _mismatches = new();
         private readonly string[] _captureNames = captures.Select(c => c.Path).Distinct().ToArray();
         private FlowTable _flows = null!;
-        private readonly List<Conversation> _conversations = [];
+        private Conversations _conversations = new([[]]);
         private int[] _next = [];
         private int _networkSize;
         private long _spanStartNs, _spanEndNs;
@@ -129,12 +163,12 @@ public static class ThreatAnalyzer
             // The allow list's counts are final once the flows are paired; DNS adds its own below.
             Report("Scoring conversations", 70);
             if (options.Wants(ThreatKind.Exfiltration))
-                FindExfiltration(pairs);
+                FindExfiltration(pairs, groups);
             for (int g = 0; g < groups.Count; g++)
             {
                 if (g % CheckEvery == 0)
                     cancellation.ThrowIfCancellationRequested();
-                ScoreGroup(groups.KeyAt(g), groups.ValueAt(g));
+                ScoreGroup(groups.KeyAt(g), groups.ValueAt(g), g);
             }
             Report("Scoring DNS", 90);
             if (options.Wants(ThreatKind.DnsTunnel))
@@ -208,8 +242,7 @@ public static class ThreatAnalyzer
         /// </summary>
         private void PairFlows(ChunkedHashTable<GroupKey, Group> groups, ChunkedHashTable<PairKey, Pair> pairs)
         {
-            var conversations = FindConversations();
-            _conversations.AddRange(conversations);
+            _conversations = FindConversations();
             _next = new int[_conversations.Count];
             uint udpTimeoutMs = (uint)Math.Min(uint.MaxValue, options.UdpInactivityTimeout.TotalMilliseconds);
             Span<Pending> pending = stackalloc Pending[LookAhead];
@@ -261,7 +294,7 @@ public static class ThreatAnalyzer
         }
 
         /// <summary>Every conversation of IP flows between single hosts, in flow order, found on all cores.</summary>
-        private List<Conversation> FindConversations()
+        private Conversations FindConversations()
         {
             int count = _flows.Count;
             int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, count / 65_536));
@@ -286,26 +319,23 @@ public static class ThreatAnalyzer
                     ref readonly var k = ref _flows.KeyAt(forward);
                     if (AddressClass.IsGroup(k.IpVersion, k.DestinationHigh, k.DestinationLow) || AddressClass.IsGroup(k.IpVersion, k.SourceHigh, k.SourceLow))
                         continue;
-                    ref readonly var sent = ref _flows.CountersAt(forward);
-                    bool backwards = reverse < 0 && (sent.FirstTcpFlags & (Syn | Ack)) != Syn && k.HasPorts
+                    bool backwards = reverse < 0 && (_flows.CountersAt(forward).FirstTcpFlags & (Syn | Ack)) != Syn && k.HasPorts
                         && IsServicePort(k.Protocol, k.SourcePort) && !IsServicePort(k.Protocol, k.DestinationPort);
-                    long first = sent.FirstNs, last = sent.LastNs;
-                    if (reverse >= 0)
-                    {
-                        ref readonly var received = ref _flows.CountersAt(reverse);
-                        first = Math.Min(first, received.FirstNs);
-                        last = Math.Max(last, received.LastNs);
-                    }
-                    list.Add(new Conversation(forward, reverse, first, last, backwards));
+                    list.Add(new Conversation(forward, reverse, backwards));
                 }
                 found[part] = list;
             });
-            if (parts == 1)
-                return found[0];
-            var all = new List<Conversation>(found.Sum(l => l.Count));
-            foreach (var list in found)
-                all.AddRange(list);
-            return all;
+            return new Conversations(found);
+        }
+
+        /// <summary>When a conversation's first and last packets were seen.</summary>
+        private (long StartNs, long EndNs) Span(in Conversation c)
+        {
+            ref readonly var forward = ref _flows.CountersAt(c.Forward);
+            if (c.Reverse < 0)
+                return (forward.FirstNs, forward.LastNs);
+            ref readonly var reverse = ref _flows.CountersAt(c.Reverse);
+            return (Math.Min(forward.FirstNs, reverse.FirstNs), Math.Max(forward.LastNs, reverse.LastNs));
         }
 
         /// <summary>A well-known port (under 1024, or one of WellKnownPorts'), as servers listen on.</summary>
@@ -321,6 +351,7 @@ public static class ThreatAnalyzer
             int conversation = p.Conversation;
             var c = _conversations[conversation];
             var (k, sent, received) = Sides(c);
+            var (startNs, endNs) = Span(c);
             int source = p.Group.Source, destination = p.Group.Destination;
             if (_internal[source])
                 _seen[source] = true;
@@ -334,24 +365,24 @@ public static class ThreatAnalyzer
             if (c.Backwards)
                 completed = false;
 
-            ref var group = ref groups.GetOrAdd(p.Group, p.GroupHash, out bool newGroup);
+            int groupIndex = groups.GetOrAddIndex(p.Group, p.GroupHash, out bool newGroup);
+            ref var group = ref groups.ValueAt(groupIndex);
             if (newGroup)
             {
-                group.Head = group.LongestConversation = group.BurstConversation = group.MismatchConversation = -1;
+                group.Head = group.LongestConversation = group.BurstConversation = -1;
                 group.FirstNs = long.MaxValue;
                 group.LastNs = long.MinValue;
             }
             group.Count++;
-            group.FirstNs = Math.Min(group.FirstNs, c.StartNs);
-            group.LastNs = Math.Max(group.LastNs, c.EndNs);
+            group.FirstNs = Math.Min(group.FirstNs, startNs);
+            group.LastNs = Math.Max(group.LastNs, endNs);
             _next[conversation] = -1;
             if (completed)
             {
                 group.Completed++;
                 _next[conversation] = group.Head;
                 group.Head = conversation;
-                long duration = c.EndNs - c.StartNs;
-                group.TotalNs += duration;
+                long duration = endNs - startNs;
                 bool continuous = tcp || Math.Max(sent.LongestGapMs, received.LongestGapMs) <= udpTimeoutMs;
                 if (continuous && duration > group.LongestNs)
                 {
@@ -364,49 +395,39 @@ public static class ThreatAnalyzer
                     group.BurstConversation = conversation;
                 }
             }
-            if (k.HasPorts)
-                CheckPayload(ref group, conversation, k, sent, received, tcp, opened);
+            if (k.HasPorts && OutOfPlace(k, sent, received, tcp, opened) is var observed && observed != PayloadProtocol.NotSeen)
+            {
+                var (mismatched, known) = _mismatches.GetValueOrDefault(groupIndex);
+                // An identified protocol says more than random bytes.
+                _mismatches[groupIndex] = (mismatched + 1, known == PayloadProtocol.NotSeen || PayloadProtocols.IsIdentified(observed) ? observed : known);
+            }
 
             if (!p.HasPair)
                 return;
             ref var pair = ref pairs.GetOrAdd(p.Pair, p.PairHash, out bool newPair);
             if (newPair)
-            {
                 _contacts[p.Pair.Other]++;
-                pair.FirstNs = long.MaxValue;
-                pair.LastNs = long.MinValue;
-                pair.Port = p.Group.Port;
-                pair.Protocol = k.Protocol;
-            }
             pair.Out += p.Flip ? received.PayloadBytes : sent.PayloadBytes;
             pair.In += p.Flip ? sent.PayloadBytes : received.PayloadBytes;
             pair.Connections++;
-            pair.FirstNs = Math.Min(pair.FirstNs, c.StartNs);
-            pair.LastNs = Math.Max(pair.LastNs, c.EndNs);
         }
 
-        private static void CheckPayload(ref Group group, int conversation, in FlowKey key, in FlowCounters sent, in FlowCounters received, bool tcp, bool opened)
+        /// <summary>What a conversation carries where its port promises another protocol, or NotSeen when nothing is out of place.</summary>
+        private static PayloadProtocol OutOfPlace(in FlowKey key, in FlowCounters sent, in FlowCounters received, bool tcp, bool opened)
         {
             var expected = PayloadProtocols.ExpectedOn(key.Protocol, key.DestinationPort);
             if (expected == PayloadProtocol.NotSeen || sent.Payload == expected || received.Payload == expected)
-                return;
+                return PayloadProtocol.NotSeen;
             // Without the handshake, the first payload may be the middle of a stream: judge only after every probe
             // found nothing of the expected protocol (a TLS stream shows a record header soon enough).
             if (tcp && !opened && (sent.PayloadProbesDone < FlowCounters.PayloadProbes || (received.Packets > 0 && received.PayloadProbesDone < FlowCounters.PayloadProbes && received.PayloadBytes > 0)))
-                return;
+                return PayloadProtocol.NotSeen;
             var observed = PayloadProtocols.IsIdentified(sent.Payload) ? sent.Payload
                 : PayloadProtocols.IsIdentified(received.Payload) ? received.Payload
                 : sent.Payload == PayloadProtocol.HighEntropy || received.Payload == PayloadProtocol.HighEntropy ? PayloadProtocol.HighEntropy
                 : PayloadProtocol.NotSeen;
             // QUIC's short-header packets look random by design: only another identified protocol is out of place on UDP 443.
-            if (observed == PayloadProtocol.NotSeen || (expected == PayloadProtocol.Quic && observed == PayloadProtocol.HighEntropy))
-                return;
-            group.Mismatched++;
-            if (group.MismatchConversation < 0 || PayloadProtocols.IsIdentified(observed))
-            {
-                group.MismatchConversation = conversation;
-                group.Observed = observed;
-            }
+            return expected == PayloadProtocol.Quic && observed == PayloadProtocol.HighEntropy ? PayloadProtocol.NotSeen : observed;
         }
 
         /// <summary>
@@ -427,9 +448,10 @@ public static class ThreatAnalyzer
             return (0, hosts, prevalence);
         }
 
-        private void FindExfiltration(ChunkedHashTable<PairKey, Pair> pairs)
+        private void FindExfiltration(ChunkedHashTable<PairKey, Pair> pairs, ChunkedHashTable<GroupKey, Group> groups)
         {
             var thresholds = options.UploadThresholds.Select(t => (double)t).ToArray();
+            var candidates = new List<int>();
             for (int p = 0; p < pairs.Count; p++)
             {
                 ref readonly var key = ref pairs.KeyAt(p);
@@ -437,19 +459,39 @@ public static class ThreatAnalyzer
                 if (_internal[key.Other] || pair.Out < options.UploadThresholds[0])
                     continue;
                 double ratio = (double)(pair.Out - pair.In) / (pair.Out + pair.In);
-                if (ratio < options.MinimumProducerConsumerRatio)
-                    continue;
-                var (modifier, hosts, prevalence) = PrevalenceOf(key.Other);
                 // A destination half the network uploads to is a service (backup, sync), not a leak.
-                if (modifier < 0)
+                if (ratio >= options.MinimumProducerConsumerRatio && PrevalenceOf(key.Other).Modifier >= 0)
+                    candidates.Add(p);
+            }
+            if (candidates.Count == 0)
+                return;
+            // When and on which port: from the groups of each candidate pair, in one pass over the groups.
+            var spans = candidates.ToDictionary(p => pairs.KeyAt(p), _ => (First: long.MaxValue, Last: long.MinValue, Port: (ushort)0, Protocol: (byte)0, Most: 0));
+            for (int g = 0; g < groups.Count; g++)
+            {
+                ref readonly var groupKey = ref groups.KeyAt(g);
+                var pairKey = _internal[groupKey.Source] ? new PairKey { Internal = groupKey.Source, Other = groupKey.Destination } : new PairKey { Internal = groupKey.Destination, Other = groupKey.Source };
+                if (!spans.TryGetValue(pairKey, out var span))
                     continue;
+                ref readonly var group = ref groups.ValueAt(g);
+                bool busiest = group.Count > span.Most;
+                spans[pairKey] = (Math.Min(span.First, group.FirstNs), Math.Max(span.Last, group.LastNs),
+                    busiest ? groupKey.Port : span.Port, busiest ? groupKey.Protocol : span.Protocol, Math.Max(span.Most, group.Count));
+            }
+            foreach (int p in candidates)
+            {
+                ref readonly var key = ref pairs.KeyAt(p);
+                ref readonly var pair = ref pairs.ValueAt(p);
+                var span = spans[key];
+                double ratio = (double)(pair.Out - pair.In) / (pair.Out + pair.In);
+                var (modifier, hosts, prevalence) = PrevalenceOf(key.Other);
                 double band = BeaconStatistics.Band(pair.Out, thresholds);
                 double ratioBonus = 0.15 * (ratio - options.MinimumProducerConsumerRatio) / Math.Max(1e-9, 1 - options.MinimumProducerConsumerRatio);
                 double score = Clamp(band + ratioBonus + modifier);
                 string source = Text(key.Internal), destination = Text(key.Other);
                 string? sourceName = NameOf(key.Internal), destinationName = NameOf(key.Other);
                 string others = hosts <= 1 ? "no other internal host talks to it" : $"{hosts - 1} other internal host{(hosts == 2 ? "" : "s")} talk to it";
-                string service = pair.Port != 0 ? $" {Service(pair.Protocol, pair.Port)}" : "";
+                string service = span.Port != 0 ? $" {Service(span.Protocol, span.Port)}" : "";
                 _findings.Add(new PcapFinding
                 {
                     Kind = nameof(ThreatKind.Exfiltration),
@@ -458,7 +500,7 @@ public static class ThreatAnalyzer
                     Destination = destination,
                     SourceName = sourceName,
                     DestinationName = destinationName,
-                    Protocol = ProtocolText(pair.Protocol, pair.Port),
+                    Protocol = ProtocolText(span.Protocol, span.Port),
                     Reason = $"{Named(source, sourceName)} sent {Units.Bytes(pair.Out)} in {pair.Connections:N0}{service} connection{(pair.Connections == 1 ? "" : "s")} to {Named(destination, destinationName)} and received {Units.Bytes(pair.In)} (producer-consumer ratio {ratio:0.00}); {others}.",
                     RawScore = band,
                     Modifier = modifier + ratioBonus,
@@ -468,17 +510,17 @@ public static class ThreatAnalyzer
                     ProducerConsumerRatio = Math.Round(ratio, 3),
                     PrevalenceHosts = hosts,
                     Prevalence = prevalence,
-                    FirstSeen = Timestamps.FromUnixNanoseconds(pair.FirstNs),
-                    LastSeen = Timestamps.FromUnixNanoseconds(pair.LastNs),
+                    FirstSeen = Timestamps.FromUnixNanoseconds(span.First),
+                    LastSeen = Timestamps.FromUnixNanoseconds(span.Last),
                     Captures = _captureNames,
                 });
             }
         }
 
-        private void ScoreGroup(in GroupKey key, in Group group)
+        private void ScoreGroup(in GroupKey key, in Group group, int index)
         {
-            if (group.Mismatched > 0 && options.Wants(ThreatKind.ProtocolMismatch))
-                ScoreMismatch(key, group);
+            if (_mismatches.TryGetValue(index, out var mismatch) && options.Wants(ThreatKind.ProtocolMismatch))
+                ScoreMismatch(key, group, mismatch.Count, mismatch.Observed);
             // As RITA, timing and duration are judged where traffic crosses the network's edge: between internal hosts,
             // resolvers, directory servers and backups are regular by design.
             if (_internal[key.Source] && _internal[key.Destination])
@@ -510,7 +552,7 @@ public static class ThreatAnalyzer
             for (int c = group.Head; c >= 0 && n < times.Length; c = _next[c])
             {
                 var conversation = _conversations[c];
-                times[n] = (conversation.StartNs - _spanStartNs) / NsPerSecond;
+                times[n] = (Span(conversation).StartNs - _spanStartNs) / NsPerSecond;
                 sizes[n++] = Sides(conversation).Sent.Bytes;
             }
             Array.Sort(times);
@@ -681,7 +723,13 @@ public static class ThreatAnalyzer
             var (_, sent, received) = Sides(conversation);
             string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
             string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
-            double total = group.TotalNs / NsPerSecond;
+            long totalNs = 0;
+            for (int c = group.Head; c >= 0; c = _next[c])
+            {
+                var (start, end) = Span(_conversations[c]);
+                totalNs += end - start;
+            }
+            double total = totalNs / NsPerSecond;
             string others = group.Completed > 1 ? $"; {group.Completed:N0} connections total {Units.Duration(total)}" : "";
             _findings.Add(new PcapFinding
             {
@@ -702,22 +750,22 @@ public static class ThreatAnalyzer
                 Prevalence = prevalence,
                 LongestConnectionSeconds = Math.Round(longest, 3),
                 TotalDurationSeconds = Math.Round(total, 3),
-                FirstSeen = Timestamps.FromUnixNanoseconds(conversation.StartNs),
-                LastSeen = Timestamps.FromUnixNanoseconds(conversation.EndNs),
+                FirstSeen = Timestamps.FromUnixNanoseconds(Span(conversation).StartNs),
+                LastSeen = Timestamps.FromUnixNanoseconds(Span(conversation).EndNs),
                 Captures = _captureNames,
             });
         }
 
-        private void ScoreMismatch(in GroupKey key, in Group group)
+        private void ScoreMismatch(in GroupKey key, in Group group, int mismatched, PayloadProtocol observedProtocol)
         {
             var expected = PayloadProtocols.ExpectedOn(key.Protocol, key.Port);
-            bool identified = PayloadProtocols.IsIdentified(group.Observed);
+            bool identified = PayloadProtocols.IsIdentified(observedProtocol);
             double baseScore = identified ? options.MismatchScore : options.RandomPayloadScore;
             var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
             string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
             string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
             string port = ProtocolText(key.Protocol, key.Port);
-            string observed = PayloadProtocols.Name(group.Observed);
+            string observed = PayloadProtocols.Name(observedProtocol);
             string expectedName = PayloadProtocols.Name(expected);
             _findings.Add(new PcapFinding
             {
@@ -728,10 +776,10 @@ public static class ThreatAnalyzer
                 SourceName = sourceName,
                 DestinationName = destinationName,
                 Protocol = port,
-                Reason = $"{Named(source, sourceName)} sent {observed} to {Named(destination, destinationName)} on {port}, where {expectedName} belongs, in {group.Mismatched:N0} of {group.Count:N0} connection{(group.Count == 1 ? "" : "s")}.",
+                Reason = $"{Named(source, sourceName)} sent {observed} to {Named(destination, destinationName)} on {port}, where {expectedName} belongs, in {mismatched:N0} of {group.Count:N0} connection{(group.Count == 1 ? "" : "s")}.",
                 RawScore = baseScore,
                 Modifier = modifier,
-                Connections = group.Mismatched,
+                Connections = mismatched,
                 PrevalenceHosts = hosts,
                 Prevalence = prevalence,
                 ExpectedProtocol = expectedName,

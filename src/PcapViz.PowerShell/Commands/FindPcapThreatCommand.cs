@@ -211,8 +211,12 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
 
     protected override void OnCapture(PcapCapture capture)
     {
-        if (capture is not null)
-            _captures.Add(capture);
+        if (capture is null)
+            return;
+        _captures.Add(capture);
+        var dns = capture.GetHostNames().Dns;
+        if (dns.NamesDropped > 0 || dns.DomainsDropped > 0)
+            WriteWarning($"'{Core.InertText.Of(capture.Name)}': the DNS evidence reached its caps ({Core.Names.DnsActivity.DefaultMaxNames:N0} distinct names, {Core.Names.DnsActivity.DefaultMaxDomains:N0} client-domain pairs): {dns.NamesDropped:N0} new names and {dns.DomainsDropped:N0} questions or answers were not counted, so DNS tunnel counts are lower bounds.");
     }
 
     protected override void EndProcessing()
