@@ -23,6 +23,26 @@ public sealed class GetPcapTopologyTests : IDisposable
     }
 
     [Fact]
+    public void Edges_name_the_application_the_payload_shows_and_flows_give_the_same_name()
+    {
+        // The planted capture's 10.9.0.12 speaks plain HTTP to 203.0.113.66 on port 443, where TLS would be.
+        var vars = new Dictionary<string, object?> { ["p"] = Path.Combine(Corpus.RepositoryRoot, "samples", "planted-threats.pcap.gz") };
+        var result = _session.Run("""
+            $c = Import-Pcap -LiteralPath $p
+            $c | Get-PcapTopology -Layer 3 -Protocol HTTP
+            $c | Get-PcapFlow | Where-Object { "$($_.DestinationAddress)" -eq '203.0.113.66' } | Get-PcapTopology -Layer 3
+            """, vars);
+        Assert.Empty(result.Errors);
+        var fromCapture = Assert.IsType<PcapTopology>(result.Output[0].BaseObject);
+        var fromFlows = Assert.IsType<PcapTopology>(result.Output[1].BaseObject);
+        var edge = Assert.Single(fromCapture.Edges, e => e.Source == "10.9.0.12" && e.Destination == "203.0.113.66");
+        Assert.Contains("HTTP", edge.Protocols);
+        Assert.DoesNotContain("TLS", edge.Protocols);
+        Assert.All(fromCapture.Edges, e => Assert.Contains("HTTP", e.Protocols));
+        Assert.Equal(edge.Protocols, Assert.Single(fromFlows.Edges, e => e.Source == "10.9.0.12").Protocols);
+    }
+
+    [Fact]
     public void Two_captures_merge_into_one_graph_whose_edges_are_the_sums()
     {
         var names = new[] { "shared_rawip4_linktype228_dns.pcap", "shared_rawip_v4v6_http_dns.pcap" };

@@ -46,9 +46,8 @@ public static class ConversationBuilder
         long last = Math.Max(sent.LastNs, received.Packets == 0 ? long.MinValue : received.LastNs);
         int? sourcePort = key.HasPorts ? key.SourcePort : null;
         int? destinationPort = key.HasPorts ? key.DestinationPort : null;
-        string? portGuess = key.HasPorts ? WellKnownPorts.Guess(key.Protocol, key.SourcePort, key.DestinationPort) : null;
-        PayloadProtocol? payload = PayloadProtocols.IsIdentified(sent.Payload) ? sent.Payload
-            : PayloadProtocols.IsIdentified(received.Payload) ? received.Payload : null;
+        var payload = PayloadProtocols.Stronger(sent.Payload, received.Payload);
+        int application = WellKnownPorts.Application(key, payload);
         return new PcapFlow
         {
             Protocol = key.HasIp ? WellKnownPorts.ProtocolName(key.Protocol) : EtherType.Name(key.EtherType),
@@ -70,8 +69,8 @@ public static class ConversationBuilder
             FirstSeen = Timestamps.FromUnixNanoseconds(first),
             LastSeen = Timestamps.FromUnixNanoseconds(last),
             TcpFlags = (TcpFlags)(sent.TcpFlags | received.TcpFlags),
-            Application = payload is { } identified ? PayloadProtocols.Name(identified) : portGuess,
-            ApplicationSource = payload is not null ? "Payload" : portGuess is null ? null : "Port",
+            Application = application == 0 ? null : WellKnownPorts.ApplicationName(application),
+            ApplicationSource = application == 0 ? null : PayloadProtocols.IsIdentified(payload) ? "Payload" : "Port",
             Capture = capture,
         };
     }

@@ -61,6 +61,23 @@ public static class PayloadProtocols
         _ => "no payload",
     };
 
+    /// <summary>The identified protocol <see cref="Name"/> gives this name (or an application of that name), else NotSeen.</summary>
+    public static PayloadProtocol FromName(string? name) => name switch
+    {
+        "TLS" => PayloadProtocol.Tls,
+        "HTTP" => PayloadProtocol.Http,
+        "SSH" => PayloadProtocol.Ssh,
+        "DNS" => PayloadProtocol.Dns,
+        "SMB" => PayloadProtocol.Smb,
+        "RDP" => PayloadProtocol.Rdp,
+        "QUIC" => PayloadProtocol.Quic,
+        "NTP" => PayloadProtocol.Ntp,
+        "SMTP/FTP" or "SMTP" or "FTP" => PayloadProtocol.MailOrFtp,
+        "POP3" => PayloadProtocol.Pop3,
+        "IMAP" => PayloadProtocol.Imap,
+        _ => PayloadProtocol.NotSeen,
+    };
+
     /// <summary>The protocol a well-known port promises, where a recogniser can check it; NotSeen elsewhere.</summary>
     public static PayloadProtocol ExpectedOn(byte ipProtocol, ushort port) => (ipProtocol, port) switch
     {

@@ -45,6 +45,9 @@ public static class WellKnownPorts
             }
         }
         ApplicationNames = names.ToArray();
+        PayloadNumbers = new int[256];
+        foreach (var protocol in Enum.GetValues<PayloadProtocol>().Where(PayloadProtocols.IsIdentified))
+            PayloadNumbers[(int)protocol] = Array.IndexOf(ApplicationNames, protocol == PayloadProtocol.MailOrFtp ? "SMTP" : PayloadProtocols.Name(protocol));
     }
 
     /// <summary>How many service names <see cref="Application"/> can return (numbers 1 to this).</summary>
@@ -69,6 +72,26 @@ public static class WellKnownPorts
     }
 
     public static string ApplicationName(int number) => ApplicationNames[number];
+
+    /// <summary>
+    /// The number of the application a flow carries: what its first payload bytes identify, else what its
+    /// well-known port suggests, or 0. The one answer Get-PcapFlow's Application and the topology's edge protocols give.
+    /// </summary>
+    public static int Application(in FlowKey key, PayloadProtocol payload)
+    {
+        if (!key.HasPorts)
+            return 0;
+        int byPort = Application(key.Protocol, key.SourcePort, key.DestinationPort);
+        if (!PayloadProtocols.IsIdentified(payload))
+            return byPort;
+        // A greeting says SMTP or FTP without saying which; the port tells them apart.
+        if (payload == PayloadProtocol.MailOrFtp && byPort != 0 && ApplicationNames[byPort] is "SMTP" or "FTP" or "SMTPS")
+            return byPort;
+        return PayloadNumbers[(int)payload];
+    }
+
+    /// <summary>Application numbers of the identified payload protocols, by the names the port tables give them.</summary>
+    private static readonly int[] PayloadNumbers;
 
     /// <summary>The service behind the conversation's well-known port, the destination's first, or null.</summary>
     public static string? Guess(byte protocol, int sourcePort, int destinationPort)

@@ -536,8 +536,8 @@ public static class ThreatAnalyzer
         private void ScoreConnectionBeacon(in GroupKey key, in Group group)
         {
             double spanSeconds = Math.Max(1, (_spanEndNs - _spanStartNs) / NsPerSecond);
-            // A day's rate over the capture, and never fewer connections than ten minutes at that rate.
-            double strobeAt = options.StrobeConnectionsPerDay * Math.Max(spanSeconds, 600) / 86_400;
+            // A day's rate over the capture, and never fewer connections than the shortest span's worth at that rate.
+            double strobeAt = options.StrobeConnectionsPerDay * Math.Max(spanSeconds, options.StrobeMinimumSpan.TotalSeconds) / 86_400;
             if (group.Completed >= strobeAt || group.Completed > options.MaximumTimestamps)
             {
                 if (options.Wants(ThreatKind.Strobe))
@@ -821,19 +821,20 @@ public static class ThreatAnalyzer
                 double nxShare = row.Responses > 0 ? (double)row.NxDomainResponses / row.Responses : 0;
                 bool random = row.MeanEntropy >= options.EntropyThreshold;
                 double band = BeaconStatistics.Band(names, thresholds);
-                bool shaped = names >= options.MinimumTunnelNames && longShare >= 0.5 && (oddShare >= 0.5 || random);
+                double share = options.TunnelTraitShare;
+                bool shaped = names >= options.MinimumTunnelNames && longShare >= share && (oddShare >= share || random);
                 if (band <= 0 && !shaped)
                     continue;
                 if (band <= 0)
                     band = 0.2;
                 double modifier = 0;
                 var reasons = new List<string>();
-                if (longShare >= 0.5)
+                if (longShare >= share)
                 {
                     modifier += 0.15;
                     reasons.Add($"{longNames:N0} with a label of {options.SuspiciousLabelLength} characters or more");
                 }
-                if (oddShare >= 0.5)
+                if (oddShare >= share)
                 {
                     modifier += 0.1;
                     reasons.Add($"{oddTypes:N0} of {row.Queries:N0} queries for TXT, NULL or ANY records");
@@ -843,7 +844,7 @@ public static class ThreatAnalyzer
                     modifier += 0.05;
                     reasons.Add($"names of {row.MeanEntropy:0.0} bits of entropy per character");
                 }
-                if (nxShare >= 0.5)
+                if (nxShare >= share)
                 {
                     modifier += 0.05;
                     reasons.Add($"{row.NxDomainResponses:N0} NXDOMAIN answers");

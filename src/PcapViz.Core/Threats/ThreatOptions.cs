@@ -34,6 +34,12 @@ public sealed class ThreatOptions
     /// <summary>Connections per day from which a pair is a strobe: RITA's 86,400 (one a second over a day), taken as a rate over the capture and no less than ten minutes' worth.</summary>
     public long StrobeConnectionsPerDay { get; init; } = 86_400;
 
+    /// <summary>
+    /// The strobe rate is taken over the capture's span, but never over less than this, so that a handful of
+    /// connections in a short capture is no strobe: 10 minutes (ours; 600 connections at RITA's rate).
+    /// </summary>
+    public TimeSpan StrobeMinimumSpan { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Connection start times kept per pair: RITA's cap of 86,400 (groupArray(86400)); a pair past it is a strobe.</summary>
     public int MaximumTimestamps { get; init; } = 86_400;
 
@@ -75,6 +81,12 @@ public sealed class ThreatOptions
     /// hashes under one domain never are).
     /// </summary>
     public int MinimumTunnelNames { get; init; } = 20;
+
+    /// <summary>
+    /// The share of a domain's names (long labels) or queries (TXT/NULL/ANY, NXDOMAIN answers) from which that trait
+    /// counts for a tunnel: 0.5, most of them (ours: one long name among hundreds is a CDN's, most of them is data).
+    /// </summary>
+    public double TunnelTraitShare { get; init; } = 0.5;
 
     /// <summary>Mean entropy of the names below the domain, in bits per character, that counts as random: 3.5 (ours; hex-, base32- and base64-encoded data of 52 characters reach 3.7 to 5, words and host names stay near 3).</summary>
     public double EntropyThreshold { get; init; } = 3.5;

@@ -216,14 +216,14 @@ public static class TopologyBuilder
 
     /// <summary>
     /// The protocols a flow carries, as the filters and edge labels name them: the network protocol for frames without
-    /// IP, else the transport protocol and, where a well-known port names one, the application.
+    /// IP, else the transport protocol and the application its payload identifies or, failing that, its well-known port names.
     /// </summary>
-    public static (string Primary, string? Application) ProtocolsOf(in FlowKey key)
+    public static (string Primary, string? Application) ProtocolsOf(in FlowKey key, PayloadProtocol payload)
     {
         if (!key.HasIp)
             return (EtherType.Name(key.EtherType), null);
-        var application = key.HasPorts ? WellKnownPorts.Guess(key.Protocol, key.SourcePort, key.DestinationPort) : null;
-        return (WellKnownPorts.ProtocolName(key.Protocol), application);
+        int application = WellKnownPorts.Application(key, payload);
+        return (WellKnownPorts.ProtocolName(key.Protocol), application == 0 ? null : WellKnownPorts.ApplicationName(application));
     }
 
     /// <summary>
@@ -248,7 +248,7 @@ public static class TopologyBuilder
             ref var edge = ref Edges.GetOrAdd(pair, hash, out _);
             edge.Add(counters);
             AddProtocol(ref edge, Protocols.Primary(key));
-            int application = Protocols.Application(key);
+            int application = Protocols.Application(key, counters.Payload);
             if (application != 0)
                 AddProtocol(ref edge, application);
             if (_rememberMacs && key.HasMacs)
@@ -377,12 +377,12 @@ public static class TopologyBuilder
             return byProtocol;
         }
 
-        /// <summary>The number of the application a well-known port names, or 0.</summary>
-        public int Application(in FlowKey key)
+        /// <summary>The number of the application the flow's payload identifies, or its well-known port names, or 0.</summary>
+        public int Application(in FlowKey key, PayloadProtocol payload)
         {
             if (!key.HasIp || !key.HasPorts)
                 return 0;
-            int application = WellKnownPorts.Application(key.Protocol, key.SourcePort, key.DestinationPort);
+            int application = WellKnownPorts.Application(key, payload);
             if (application == 0)
                 return 0;
             ref int number = ref _byApplication[application];
@@ -487,7 +487,7 @@ public static class TopologyBuilder
             }
             if (_protocols is null && _excluded is null)
                 return true;
-            var (primary, application) = ProtocolsOf(key);
+            var (primary, application) = ProtocolsOf(key, counters.Payload);
             bool Carries(HashSet<string> set) => set.Contains(primary) || (application is not null && set.Contains(application));
             if (_protocols is not null && !Carries(_protocols))
                 return false;

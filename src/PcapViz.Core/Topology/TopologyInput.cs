@@ -41,10 +41,12 @@ public sealed class TopologyInput
         var key = KeyOf(flow);
         long first = (flow.FirstSeen - DateTimeOffset.UnixEpoch).Ticks * 100;
         long last = (flow.LastSeen - DateTimeOffset.UnixEpoch).Ticks * 100;
+        // What the payload identified travels as the flow's Application; the graph labels its edges the same way.
+        var payload = flow.ApplicationSource == "Payload" ? PayloadProtocols.FromName(flow.Application) : PayloadProtocol.NotSeen;
         if (flow.SentPackets > 0)
-            _conversations.GetOrAdd(key).Merge(Counters(flow.SentPackets, flow.SentBytes, flow.SentPayloadBytes, first, last, (byte)flow.TcpFlags));
+            _conversations.GetOrAdd(key).Merge(Counters(flow.SentPackets, flow.SentBytes, flow.SentPayloadBytes, first, last, (byte)flow.TcpFlags, payload));
         if (flow.ReceivedPackets > 0)
-            _conversations.GetOrAdd(key.Reversed()).Merge(Counters(flow.ReceivedPackets, flow.ReceivedBytes, flow.ReceivedPayloadBytes, first, last, (byte)flow.TcpFlags));
+            _conversations.GetOrAdd(key.Reversed()).Merge(Counters(flow.ReceivedPackets, flow.ReceivedBytes, flow.ReceivedPayloadBytes, first, last, (byte)flow.TcpFlags, payload));
         AddCaptureName(flow.Capture);
     }
 
@@ -63,8 +65,9 @@ public sealed class TopologyInput
 
     public IEnumerable<HostName> NamesForMac(ulong mac) => _names.SelectMany(n => n.NamesForMac(mac));
 
-    private static FlowCounters Counters(long packets, long bytes, long payload, long first, long last, byte tcpFlags) => new()
+    private static FlowCounters Counters(long packets, long bytes, long payload, long first, long last, byte tcpFlags, PayloadProtocol protocol) => new()
     {
+        Payload = protocol,
         Packets = packets,
         Bytes = bytes,
         PayloadBytes = payload,

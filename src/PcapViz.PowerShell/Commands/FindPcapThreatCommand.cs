@@ -57,6 +57,9 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
     public long? StrobeConnectionsPerDay { get; set; }
 
     [Parameter]
+    public TimeSpan? StrobeMinimumSpan { get; set; }
+
+    [Parameter]
     [ValidateRange(4, 10_000_000)]
     public int? MaximumTimestamps { get; set; }
 
@@ -99,6 +102,10 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int? MinimumTunnelNames { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? TunnelTraitShare { get; set; }
 
     [Parameter]
     [ValidateRange(0.0, 8.0)]
@@ -161,6 +168,7 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
             BeaconThresholds = BeaconThreshold ?? Defaults.BeaconThresholds,
             IrregularIntervalRatio = IrregularIntervalRatio ?? Defaults.IrregularIntervalRatio,
             StrobeConnectionsPerDay = StrobeConnectionsPerDay ?? Defaults.StrobeConnectionsPerDay,
+            StrobeMinimumSpan = StrobeMinimumSpan ?? Defaults.StrobeMinimumSpan,
             MaximumTimestamps = MaximumTimestamps ?? Defaults.MaximumTimestamps,
             HistogramModeSensitivity = HistogramModeSensitivity ?? Defaults.HistogramModeSensitivity,
             BimodalMinimumBins = BimodalMinimumBins ?? Defaults.BimodalMinimumBins,
@@ -172,6 +180,7 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
             SubdomainThresholds = SubdomainThreshold ?? Defaults.SubdomainThresholds,
             SuspiciousLabelLength = SuspiciousLabelLength ?? Defaults.SuspiciousLabelLength,
             MinimumTunnelNames = MinimumTunnelNames ?? Defaults.MinimumTunnelNames,
+            TunnelTraitShare = TunnelTraitShare ?? Defaults.TunnelTraitShare,
             EntropyThreshold = EntropyThreshold ?? Defaults.EntropyThreshold,
             UploadThresholds = UploadThreshold ?? Defaults.UploadThresholds,
             MinimumProducerConsumerRatio = MinimumProducerConsumerRatio ?? Defaults.MinimumProducerConsumerRatio,
