@@ -487,32 +487,17 @@ public static class ThreatAnalyzer
                 var (modifier, hosts, prevalence) = PrevalenceOf(key.Other);
                 double band = BeaconStatistics.Band(pair.Out, thresholds);
                 double ratioBonus = 0.15 * (ratio - options.MinimumProducerConsumerRatio) / Math.Max(1e-9, 1 - options.MinimumProducerConsumerRatio);
-                double score = Clamp(band + ratioBonus + modifier);
-                string source = Text(key.Internal), destination = Text(key.Other);
-                string? sourceName = NameOf(key.Internal), destinationName = NameOf(key.Other);
                 string others = hosts <= 1 ? "no other internal host talks to it" : $"{hosts - 1} other internal host{(hosts == 2 ? "" : "s")} talk to it";
                 string service = span.Port != 0 ? $" {Service(span.Protocol, span.Port)}" : "";
-                _findings.Add(new PcapFinding
+                var finding = Between(ThreatKind.Exfiltration, key.Internal, key.Other, Text(key.Other), ProtocolText(span.Protocol, span.Port),
+                    band, band + ratioBonus + modifier, modifier + ratioBonus, span.First, span.Last);
+                _findings.Add(finding with
                 {
-                    Kind = nameof(ThreatKind.Exfiltration),
-                    Score = score,
-                    Source = source,
-                    Destination = destination,
-                    SourceName = sourceName,
-                    DestinationName = destinationName,
-                    Protocol = ProtocolText(span.Protocol, span.Port),
-                    Reason = $"{Named(source, sourceName)} sent {Units.Bytes(pair.Out)} in {pair.Connections:N0}{service} connection{(pair.Connections == 1 ? "" : "s")} to {Named(destination, destinationName)} and received {Units.Bytes(pair.In)} (producer-consumer ratio {ratio:0.00}); {others}.",
-                    RawScore = band,
-                    Modifier = modifier + ratioBonus,
+                    Reason = $"{Who(finding)} sent {Units.Bytes(pair.Out)} in {pair.Connections:N0}{service} connection{(pair.Connections == 1 ? "" : "s")} to {Whom(finding)} and received {Units.Bytes(pair.In)} (producer-consumer ratio {ratio:0.00}); {others}.",
                     Connections = pair.Connections,
                     BytesSent = pair.Out,
                     BytesReceived = pair.In,
                     ProducerConsumerRatio = Math.Round(ratio, 3),
-                    PrevalenceHosts = hosts,
-                    Prevalence = prevalence,
-                    FirstSeen = Timestamps.FromUnixNanoseconds(span.First),
-                    LastSeen = Timestamps.FromUnixNanoseconds(span.Last),
-                    Captures = _captureNames,
                 });
             }
         }
@@ -632,7 +617,7 @@ public static class ThreatAnalyzer
             double band = BeaconStatistics.Band(raw, options.BeaconThresholds);
             if (band <= 0)
                 return;
-            var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
+            double modifier = PrevalenceOf(key.Destination).Modifier;
             double score = Clamp(band + modifier);
             string? note = null;
             if (IsPeriodicService(group, key) && score > options.PeriodicServiceScore)
@@ -640,25 +625,14 @@ public static class ThreatAnalyzer
                 note = "; it is NTP, which polls by design, so it is scored as Low";
                 score = options.PeriodicServiceScore;
             }
-            string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
-            string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
             string what = evidence == "Connections" ? $"{starts:N0} connections" : $"{starts:N0} bursts in one {ProtocolName(key.Protocol)} flow";
-            string spread = evidence == "Connections" ? $"median {Units.Duration(interval)}, deviation {Units.Duration(deviation)}" : $"mean {Units.Duration(interval)}, deviation {Units.Duration(deviation)}";
-            _findings.Add(new PcapFinding
+            string spread = $"{(evidence == "Connections" ? "median" : "mean")} {Units.Duration(interval)}, deviation {Units.Duration(deviation)}";
+            var finding = Between(ThreatKind.Beaconing, key.Source, key.Destination, Endpoint(key.Destination, key.Port), ProtocolText(key.Protocol, key.Port),
+                raw, score, modifier, group.FirstNs, group.LastNs);
+            _findings.Add(finding with
             {
-                Kind = nameof(ThreatKind.Beaconing),
-                Score = score,
-                Source = source,
-                Destination = destination,
-                SourceName = sourceName,
-                DestinationName = destinationName,
-                Protocol = ProtocolText(key.Protocol, key.Port),
-                Reason = $"{Named(source, sourceName)} reached {Named(destination, destinationName)} {what} at regular intervals ({spread}) of about {Units.Bytes((long)typicalSize)} each, beacon score {raw:0.00}{note}.",
-                RawScore = raw,
-                Modifier = modifier,
+                Reason = $"{Who(finding)} reached {Whom(finding)} {what} at regular intervals ({spread}) of about {Units.Bytes((long)typicalSize)} each, beacon score {raw:0.00}{note}.",
                 Connections = group.Count,
-                PrevalenceHosts = hosts,
-                Prevalence = prevalence,
                 Evidence = evidence,
                 IntervalSeconds = Math.Round(interval, 3),
                 IntervalDeviationSeconds = Math.Round(deviation, 3),
@@ -666,9 +640,6 @@ public static class ThreatAnalyzer
                 SizeScore = Math.Round(dsScore, 3),
                 HistogramScore = Math.Round(histScore, 3),
                 DurationScore = Math.Round(durScore, 3),
-                FirstSeen = Timestamps.FromUnixNanoseconds(group.FirstNs),
-                LastSeen = Timestamps.FromUnixNanoseconds(group.LastNs),
-                Captures = _captureNames,
             });
         }
 
@@ -687,28 +658,14 @@ public static class ThreatAnalyzer
 
         private void AddStrobe(in GroupKey key, in Group group, double spanSeconds)
         {
-            var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
-            string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
-            string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
+            double modifier = PrevalenceOf(key.Destination).Modifier;
             double perDay = group.Completed * 86_400 / Math.Max(spanSeconds, 1);
-            _findings.Add(new PcapFinding
+            var finding = Between(ThreatKind.Strobe, key.Source, key.Destination, Endpoint(key.Destination, key.Port), ProtocolText(key.Protocol, key.Port),
+                0.8, 0.8 + modifier, modifier, group.FirstNs, group.LastNs);
+            _findings.Add(finding with
             {
-                Kind = nameof(ThreatKind.Strobe),
-                Score = Clamp(0.8 + modifier),
-                Source = source,
-                Destination = destination,
-                SourceName = sourceName,
-                DestinationName = destinationName,
-                Protocol = ProtocolText(key.Protocol, key.Port),
-                Reason = $"{Named(source, sourceName)} opened {group.Completed:N0} connections to {Named(destination, destinationName)} in {Units.Duration(spanSeconds)}, {perDay:N0} a day, at or over the strobe rate of {options.StrobeConnectionsPerDay:N0}.",
-                RawScore = 0.8,
-                Modifier = modifier,
+                Reason = $"{Who(finding)} opened {group.Completed:N0} connections to {Whom(finding)} in {Units.Duration(spanSeconds)}, {perDay:N0} a day, at or over the strobe rate of {options.StrobeConnectionsPerDay:N0}.",
                 Connections = group.Count,
-                PrevalenceHosts = hosts,
-                Prevalence = prevalence,
-                FirstSeen = Timestamps.FromUnixNanoseconds(group.FirstNs),
-                LastSeen = Timestamps.FromUnixNanoseconds(group.LastNs),
-                Captures = _captureNames,
             });
         }
 
@@ -718,11 +675,9 @@ public static class ThreatAnalyzer
             double band = BeaconStatistics.Band(longest, _longConnectionThresholds);
             if (band <= 0)
                 return;
-            var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
+            double modifier = PrevalenceOf(key.Destination).Modifier;
             var conversation = _conversations[group.LongestConversation];
             var (_, sent, received) = Sides(conversation);
-            string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
-            string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
             long totalNs = 0;
             for (int c = group.Head; c >= 0; c = _next[c])
             {
@@ -731,28 +686,17 @@ public static class ThreatAnalyzer
             }
             double total = totalNs / NsPerSecond;
             string others = group.Completed > 1 ? $"; {group.Completed:N0} connections total {Units.Duration(total)}" : "";
-            _findings.Add(new PcapFinding
+            var (firstNs, lastNs) = Span(conversation);
+            var finding = Between(ThreatKind.LongConnection, key.Source, key.Destination, Endpoint(key.Destination, key.Port), ProtocolText(key.Protocol, key.Port),
+                band, band + modifier, modifier, firstNs, lastNs);
+            _findings.Add(finding with
             {
-                Kind = nameof(ThreatKind.LongConnection),
-                Score = Clamp(band + modifier),
-                Source = source,
-                Destination = destination,
-                SourceName = sourceName,
-                DestinationName = destinationName,
-                Protocol = ProtocolText(key.Protocol, key.Port),
-                Reason = $"{Named(source, sourceName)} held one {ProtocolName(key.Protocol)} connection to {Named(destination, destinationName)} open for {Units.Duration(longest)}, sending {Units.Bytes(sent.Bytes)} and receiving {Units.Bytes(received.Bytes)}{others}.",
-                RawScore = band,
-                Modifier = modifier,
+                Reason = $"{Who(finding)} held one {ProtocolName(key.Protocol)} connection to {Whom(finding)} open for {Units.Duration(longest)}, sending {Units.Bytes(sent.Bytes)} and receiving {Units.Bytes(received.Bytes)}{others}.",
                 Connections = group.Count,
                 BytesSent = sent.Bytes,
                 BytesReceived = received.Bytes,
-                PrevalenceHosts = hosts,
-                Prevalence = prevalence,
                 LongestConnectionSeconds = Math.Round(longest, 3),
                 TotalDurationSeconds = Math.Round(total, 3),
-                FirstSeen = Timestamps.FromUnixNanoseconds(Span(conversation).StartNs),
-                LastSeen = Timestamps.FromUnixNanoseconds(Span(conversation).EndNs),
-                Captures = _captureNames,
             });
         }
 
@@ -761,32 +705,18 @@ public static class ThreatAnalyzer
             var expected = PayloadProtocols.ExpectedOn(key.Protocol, key.Port);
             bool identified = PayloadProtocols.IsIdentified(observedProtocol);
             double baseScore = identified ? options.MismatchScore : options.RandomPayloadScore;
-            var (modifier, hosts, prevalence) = PrevalenceOf(key.Destination);
-            string source = Text(key.Source), destination = Endpoint(key.Destination, key.Port);
-            string? sourceName = NameOf(key.Source), destinationName = NameOf(key.Destination);
+            double modifier = PrevalenceOf(key.Destination).Modifier;
             string port = ProtocolText(key.Protocol, key.Port);
             string observed = PayloadProtocols.Name(observedProtocol);
             string expectedName = PayloadProtocols.Name(expected);
-            _findings.Add(new PcapFinding
+            var finding = Between(ThreatKind.ProtocolMismatch, key.Source, key.Destination, Endpoint(key.Destination, key.Port), port,
+                baseScore, baseScore + modifier, modifier, group.FirstNs, group.LastNs);
+            _findings.Add(finding with
             {
-                Kind = nameof(ThreatKind.ProtocolMismatch),
-                Score = Clamp(baseScore + modifier),
-                Source = source,
-                Destination = destination,
-                SourceName = sourceName,
-                DestinationName = destinationName,
-                Protocol = port,
-                Reason = $"{Named(source, sourceName)} sent {observed} to {Named(destination, destinationName)} on {port}, where {expectedName} belongs, in {mismatched:N0} of {group.Count:N0} connection{(group.Count == 1 ? "" : "s")}.",
-                RawScore = baseScore,
-                Modifier = modifier,
+                Reason = $"{Who(finding)} sent {observed} to {Whom(finding)} on {port}, where {expectedName} belongs, in {mismatched:N0} of {group.Count:N0} connection{(group.Count == 1 ? "" : "s")}.",
                 Connections = mismatched,
-                PrevalenceHosts = hosts,
-                Prevalence = prevalence,
                 ExpectedProtocol = expectedName,
                 ObservedProtocol = observed,
-                FirstSeen = Timestamps.FromUnixNanoseconds(group.FirstNs),
-                LastSeen = Timestamps.FromUnixNanoseconds(group.LastNs),
-                Captures = _captureNames,
             });
         }
 
@@ -935,6 +865,38 @@ public static class ThreatAnalyzer
         }
 
         private static string Named(string address, string? name) => name is null ? address : $"{address} ({name})";
+
+        /// <summary>
+        /// What every finding between two hosts says: who, to whom, over what, the score and its prevalence part, when,
+        /// and from which captures. Each detector adds its reason and figures with <c>with</c>.
+        /// </summary>
+        private PcapFinding Between(ThreatKind kind, int source, int destination, string destinationText, string protocol,
+            double raw, double score, double modifier, long firstNs, long lastNs)
+        {
+            var (_, hosts, prevalence) = PrevalenceOf(destination);
+            return new PcapFinding
+            {
+                Kind = kind.ToString(),
+                Score = Clamp(score),
+                Source = Text(source),
+                Destination = destinationText,
+                SourceName = NameOf(source),
+                DestinationName = NameOf(destination),
+                Protocol = protocol,
+                Reason = "",
+                RawScore = raw,
+                Modifier = modifier,
+                PrevalenceHosts = hosts,
+                Prevalence = prevalence,
+                FirstSeen = Timestamps.FromUnixNanoseconds(firstNs),
+                LastSeen = Timestamps.FromUnixNanoseconds(lastNs),
+                Captures = _captureNames,
+            };
+        }
+
+        private static string Who(PcapFinding finding) => Named(finding.Source, finding.SourceName);
+
+        private static string Whom(PcapFinding finding) => Named(finding.Destination!, finding.DestinationName);
 
         private static double Clamp(double score) => Math.Round(Math.Clamp(score, 0, 1), 3);
 

@@ -10,16 +10,11 @@ namespace PcapViz.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Find, "PcapThreat", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(PcapFinding))]
-public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
+public sealed class FindPcapThreatCommand : CaptureInputCmdlet
 {
-    private const string InputObjectSet = "InputObject";
     private const int ProgressActivityId = 0x7C50;
     private static readonly ThreatOptions Defaults = new();
     private readonly List<PcapCapture> _captures = [];
-
-    /// <summary>Captures from Import-Pcap (also brought back by Import-Clixml or remoting).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-    public PcapCapture[] InputObject { get; set; } = [];
 
     [Parameter]
     public ThreatKind[]? Kind { get; set; }
@@ -206,17 +201,6 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
 
     private void Refuse(string parameter, string message) =>
         ThrowTerminatingError(new ErrorRecord(new PSArgumentException(message, parameter), ErrorIds.InvalidThreshold, ErrorCategory.InvalidArgument, parameter));
-
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == InputObjectSet)
-        {
-            foreach (var capture in InputObject)
-                OnCapture(capture);
-            return;
-        }
-        ReadPathsFromParameters();
-    }
 
     protected override void OnCapture(PcapCapture capture)
     {

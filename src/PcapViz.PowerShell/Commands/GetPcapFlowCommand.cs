@@ -8,24 +8,8 @@ namespace PcapViz.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "PcapFlow", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(PcapFlow))]
-public sealed class GetPcapFlowCommand : CaptureReadingCmdlet
+public sealed class GetPcapFlowCommand : CaptureInputCmdlet
 {
-    private const string InputObjectSet = "InputObject";
-
-    /// <summary>Captures from Import-Pcap.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-    public PcapCapture[] InputObject { get; set; } = [];
-
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == InputObjectSet)
-        {
-            foreach (var capture in InputObject)
-                OnCapture(capture);
-            return;
-        }
-        ReadPathsFromParameters();
-    }
 
     protected override void EndProcessing() => Pump(block: true);
 
