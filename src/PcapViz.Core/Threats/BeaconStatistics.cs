@@ -75,20 +75,51 @@ internal static class BeaconStatistics
     /// </summary>
     public static double HistogramScore(int[] bins, double modeSensitivity, int bimodalMinimumBins)
     {
-        double mean = bins.Average();
+        double mean = 0;
+        int busy = 0, tallest = 0;
+        foreach (int b in bins)
+        {
+            mean += b;
+            busy += b > 0 ? 1 : 0;
+            tallest = Math.Max(tallest, b);
+        }
+        mean /= bins.Length;
         if (mean <= 0)
             return 0;
-        double variance = bins.Sum(b => (b - mean) * (b - mean)) / bins.Length;
-        double cv = Math.Sqrt(variance) / mean;
+        double variance = 0;
+        foreach (int b in bins)
+            variance += (b - mean) * (b - mean);
+        double cv = Math.Sqrt(variance / bins.Length) / mean;
         double cvScore = cv > 1 ? 0 : 1 - cv;
 
         // A burst in one bin and silence elsewhere is two modes too, but no schedule: the busy bins must be enough.
-        if (bins.Count(b => b > 0) < bimodalMinimumBins)
+        if (busy < bimodalMinimumBins)
             return cvScore;
-        int tallest = bins.Max();
         int bucketSize = Math.Max(1, (int)Math.Ceiling(tallest * modeSensitivity));
-        var frequencies = bins.GroupBy(b => b / bucketSize).Select(g => g.Count()).OrderDescending().ToArray();
-        int top = frequencies[0] + (frequencies.Length > 1 ? frequencies[1] : 0);
+        // Bars per height bucket; at most one bucket per bin.
+        Span<int> buckets = stackalloc int[bins.Length];
+        Span<int> counts = stackalloc int[bins.Length];
+        int used = 0;
+        foreach (int b in bins)
+        {
+            int bucket = b / bucketSize, slot = buckets[..used].IndexOf(bucket);
+            if (slot < 0)
+            {
+                slot = used++;
+                buckets[slot] = bucket;
+                counts[slot] = 0;
+            }
+            counts[slot]++;
+        }
+        int first = 0, second = 0;
+        foreach (int count in counts[..used])
+        {
+            if (count > first)
+                (first, second) = (count, first);
+            else if (count > second)
+                second = count;
+        }
+        int top = first + second;
         double bimodal = Math.Min(1, (double)top / Math.Max(bins.Length - 1, 1));
         return Math.Max(cvScore, bimodal);
     }

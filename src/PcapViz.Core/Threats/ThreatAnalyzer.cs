@@ -532,16 +532,10 @@ public static class ThreatAnalyzer
             if (!options.Wants(ThreatKind.Beaconing))
                 return;
             var times = new double[group.Completed];
-            var sizes = new double[group.Completed];
             int n = 0;
             for (int c = group.Head; c >= 0 && n < times.Length; c = _next[c])
-            {
-                var conversation = _conversations[c];
-                times[n] = (Span(conversation).StartNs - _spanStartNs) / NsPerSecond;
-                sizes[n++] = Sides(conversation).Sent.Bytes;
-            }
+                times[n++] = (Span(_conversations[c]).StartNs - _spanStartNs) / NsPerSecond;
             Array.Sort(times);
-            Array.Sort(sizes);
             // Intervals between distinct start times (a second apart or more, as RITA's whole-second timestamps).
             var intervals = new List<double>(times.Length);
             double last = times[0];
@@ -559,8 +553,16 @@ public static class ThreatAnalyzer
                 return;
             intervals.Sort();
             var d = intervals.ToArray();
-            double tsSkew = BeaconStatistics.SkewScore(d, 10);
             var (mad, madRatio) = BeaconStatistics.MadOverMedian(d);
+            // The timing gate caps the beacon score: where even a perfect score would stay under the first band, stop.
+            if (1 - madRatio / options.IrregularIntervalRatio < options.BeaconThresholds[0])
+                return;
+            var sizes = new double[n];
+            n = 0;
+            for (int c = group.Head; c >= 0 && n < sizes.Length; c = _next[c])
+                sizes[n++] = Sides(_conversations[c]).Sent.Bytes;
+            Array.Sort(sizes);
+            double tsSkew = BeaconStatistics.SkewScore(d, 10);
             double tsMad = Math.Max(0, 1 - madRatio);
             double tsScore = (tsSkew + tsMad) / 2;
             double dsSkew = BeaconStatistics.SkewScore(sizes, 10);
