@@ -51,15 +51,12 @@ public sealed class EncapsulationOracleTests(ITestOutputHelper output)
     /// <summary>The oracle's layer 2 counts frames that begin with Ethernet only: the cases on that link type alone.</summary>
     private static readonly string EthernetLinkType = LinkType.Label(LinkType.Ethernet);
 
-    [Fact]
+    [SkippableFact]
     public void Generated_encapsulations_give_tshark_s_edges_at_every_layer()
     {
-        string? python = ExternalTool.Find("python3"), tshark = ExternalTool.Find("tshark"), mergecap = ExternalTool.Find("mergecap");
-        if (python is null || tshark is null || mergecap is null)
-        {
-            output.WriteLine("Skipped: python3, tshark and mergecap are all needed (tshark is the reference; mergecap merges the cases).");
-            return;
-        }
+        string python = RequiredTool.Find("python3", "it writes the cases (tests/tools/gen-encapsulations.py) and runs the shared oracle.");
+        RequiredTool.Find("tshark", "the shared oracle runs it as the reference the generated cases are compared with.");
+        string mergecap = RequiredTool.Find("mergecap", "it merges the generated cases into one capture for tshark.");
         using var temp = new TempDirectory();
         string cases = Path.Combine(temp.Path, "cases");
         ExternalTool.Succeed(python, [Path.Combine(Corpus.RepositoryRoot, "tests", "tools", "gen-encapsulations.py"), cases]);

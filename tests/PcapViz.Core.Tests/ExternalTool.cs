@@ -2,11 +2,9 @@ using System.Diagnostics;
 
 namespace PcapViz.Core.Tests;
 
-/// <summary>Outside programs the reference tests run (tshark, mergecap, python3): found on PATH or in the usual folders, or absent.</summary>
+/// <summary>Runs the outside programs the reference tests use (tshark, mergecap, python3), found by <see cref="RequiredTool.Find"/>.</summary>
 internal static class ExternalTool
 {
-    public static string? Find(string name) => ExecutableSearch.Find(name, ExecutableSearch.PathFolders().Concat(ExecutableSearch.UsualUnixFolders));
-
     /// <summary>Runs a program to its end: its standard output, exit code and standard error.</summary>
     public static (string Output, int ExitCode, string Error) Run(string program, IEnumerable<string> arguments)
     {

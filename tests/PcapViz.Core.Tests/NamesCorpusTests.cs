@@ -15,8 +15,8 @@ namespace PcapViz.Core.Tests;
 /// it looks inside tunnels and ICMP errors) the rule is spelled out beside the comparison.
 /// </summary>
 /// <remarks>
-/// xunit 2.9 has no dynamic skip (no Assert.Skip, and we do not take a SkippableFact package): when tshark is
-/// missing, a test writes why to its output and returns early, so it passes without having compared anything.
+/// Where tshark is missing the comparison is reported skipped, saying so (and fails where CI requires the tools: see
+/// <see cref="RequiredTool"/>).
 /// </remarks>
 public sealed class NamesCorpusTests
 {
@@ -30,21 +30,17 @@ public sealed class NamesCorpusTests
 
     public static TheoryData<string> Captures => Corpus.CaptureNames();
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Captures))]
     public void Names_agree_with_tshark(string name)
     {
         var rows = Tshark.Rows(_output, Corpus.Capture(name));
-        if (rows is null)
-            return;
         // The record-by-record JSON is slower to make; ask for it only when there are responses to read.
         var answers = rows.Any(r => r["dns.flags.response"] is ["1"])
             ? Tshark.Json(_output, Corpus.Capture(name), "dns.flags.response == 1", "ip ipv6 icmp icmpv6 udp tcp dns mdns llmnr")
             : JsonDocument.Parse("[]").RootElement;
-        if (answers is null)
-            return;
         var names = Collect(Corpus.Capture(name));
-        var expected = Expected.From(rows, answers.Value);
+        var expected = Expected.From(rows, answers);
         var failures = new List<string>();
 
         // DNS, mDNS, LLMNR: every (name, address) an A/AAAA answer gives, through CNAME chains: exactly equal.
@@ -264,7 +260,7 @@ public sealed class NamesCorpusTests
         }
     }
 
-    /// <summary>Runs tshark over a capture once and returns each frame's fields, or null (with the reason written) when it cannot.</summary>
+    /// <summary>Runs tshark over a capture once and returns each frame's fields; skips the test where tshark is missing.</summary>
     private static class Tshark
     {
         private static readonly string[] Fields =
@@ -276,13 +272,11 @@ public sealed class NamesCorpusTests
             "dhcp.hw.mac_addr", "dhcp.option.dhcp",
         ];
 
-        public static List<Dictionary<string, string[]>>? Rows(ITestOutputHelper output, string capture)
+        public static List<Dictionary<string, string[]>> Rows(ITestOutputHelper output, string capture)
         {
             string[] arguments = ["-n", "-r", capture, "-Y", "dns || mdns || llmnr || tls.handshake.type == 1 || http.request || dhcp",
                 "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|", "-E", "separator=/t", .. Fields.SelectMany(f => new[] { "-e", f })];
-            string? text = Run(output, arguments);
-            if (text is null)
-                return null;
+            string text = Run(output, arguments);
             var rows = new List<Dictionary<string, string[]>>();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -296,23 +290,16 @@ public sealed class NamesCorpusTests
         }
 
         /// <summary>The frames matching <paramref name="filter"/> as tshark's JSON, limited to the given protocols' trees.</summary>
-        public static JsonElement? Json(ITestOutputHelper output, string capture, string filter, string protocols)
+        public static JsonElement Json(ITestOutputHelper output, string capture, string filter, string protocols)
         {
-            string? text = Run(output, ["-n", "-r", capture, "-Y", filter, "-T", "json", "-J", protocols]);
-            if (text is null)
-                return null;
+            string text = Run(output, ["-n", "-r", capture, "-Y", filter, "-T", "json", "-J", protocols]);
             // An empty result is printed as nothing at all (or an empty array, depending on the version).
             return string.IsNullOrWhiteSpace(text) ? JsonDocument.Parse("[]").RootElement : JsonDocument.Parse(text).RootElement;
         }
 
-        private static string? Run(ITestOutputHelper output, string[] arguments)
+        private static string Run(ITestOutputHelper output, string[] arguments)
         {
-            var tshark = ExternalTool.Find("tshark");
-            if (tshark is null)
-            {
-                output.WriteLine("Skipped: tshark is missing (not on PATH nor in /usr/bin), so there is no reference to compare with.");
-                return null;
-            }
+            var tshark = RequiredTool.Find("tshark", "it is the reference the collected names are compared with.");
             var (text, exitCode, error) = ExternalTool.Run(tshark, arguments);
             // tshark exits non-zero on a damaged file after printing every frame it could read; that is still a reference.
             if (exitCode != 0)

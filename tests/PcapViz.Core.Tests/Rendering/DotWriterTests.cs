@@ -2,17 +2,16 @@ using System.Globalization;
 using System.Text;
 using PcapViz.Core.Rendering;
 using PcapViz.Core.Rendering.Writers;
-using Xunit.Abstractions;
 using static PcapViz.Core.Tests.Rendering.RenderingFixtures;
 
 namespace PcapViz.Core.Tests.Rendering;
 
 /// <summary>DOT that Graphviz reads, with our positions, labels and styling, and every string escaped.</summary>
-public sealed class DotWriterTests(ITestOutputHelper output)
+public sealed class DotWriterTests
 {
-    private const string NoGraphviz = "Skipped: Graphviz (dot) is not installed";
+    private const string NoGraphviz = "this test has Graphviz read the DOT we write.";
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(LayoutCases), MemberType = typeof(RenderingFixtures))]
     public void Dot_parses_and_renders_with_graphviz(string capture, int layer)
     {
@@ -20,28 +19,19 @@ public sealed class DotWriterTests(ITestOutputHelper output)
         var dot = Write(new DotWriter(), drawing);
 
         var result = Graphviz("dot", dot, "-Tsvg");
-        if (result is null)
-        {
-            // xunit 2 has no runtime skip: say so and pass. CI installs Graphviz, so there the test runs.
-            output.WriteLine(NoGraphviz);
-            return;
-        }
+        RequiredTool.Require(result is not null, "Graphviz (dot)", NoGraphviz);
         Assert.True(result.Value.ExitCode == 0, result.Value.Errors);
         Assert.Contains("<svg", result.Value.Output);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Graphviz_keeps_our_positions_and_draws_every_node_and_edge()
     {
         var drawing = GraphDrawingBuilder.Build(Corpus("shared_eth_mixed_mpls_pwe_dns_http.pcap", 3), new DrawingOptions());
         var dot = Write(new DotWriter(), drawing);
 
         var result = Graphviz("dot", dot, "-Tplain");
-        if (result is null)
-        {
-            output.WriteLine(NoGraphviz); // no runtime skip in xunit 2
-            return;
-        }
+        RequiredTool.Require(result is not null, "Graphviz (dot)", NoGraphviz);
         Assert.True(result.Value.ExitCode == 0, result.Value.Errors);
         var nodes = PlainNodes(result.Value.Output);
         Assert.Equal(drawing.Nodes.Count, nodes.Count);

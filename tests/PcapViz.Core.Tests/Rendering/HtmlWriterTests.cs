@@ -4,11 +4,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PcapViz.Core.Rendering;
 using PcapViz.Core.Rendering.Writers;
-using Xunit.Abstractions;
 
 namespace PcapViz.Core.Tests.Rendering;
 
-public sealed partial class HtmlWriterTests(ITestOutputHelper output) : IDisposable
+public sealed partial class HtmlWriterTests : IDisposable
 {
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("pcapviz-html-");
 
@@ -36,19 +35,12 @@ public sealed partial class HtmlWriterTests(ITestOutputHelper output) : IDisposa
     }
 
     /// <summary>
-    /// xunit 2.9 has no runtime skip: without Chromium the browser tests say so in their output and pass.
-    /// CI installs the chromium package, so there they always run.
+    /// Without Chromium the browser tests are reported skipped, saying so; CI installs the chromium package and
+    /// requires it (see <see cref="RequiredTool"/>), so there they always run.
     /// </summary>
-    private bool ChromiumMissing()
-    {
-        if (HtmlChromium.Executable is not null)
-        {
-            return false;
-        }
-
-        output.WriteLine("Skipped: Chromium is not installed");
-        return true;
-    }
+    private static void RequireChromium() =>
+        RequiredTool.Require(HtmlChromium.Executable is not null, "Chromium",
+            "this test opens the page in headless Chromium (/usr/bin/chromium, or where PCAPVIZ_CHROMIUM points).");
 
     [Fact]
     public void Html_is_one_page_that_loads_nothing_from_outside()
@@ -144,13 +136,10 @@ public sealed partial class HtmlWriterTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(Write(SvgPngHtmlSamples.Small()), Write(SvgPngHtmlSamples.Small()));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Html_renders_every_node_in_chromium_without_console_messages()
     {
-        if (ChromiumMissing())
-        {
-            return;
-        }
+        RequireChromium();
 
         foreach (var (name, drawing) in new[] { ("small", SvgPngHtmlSamples.Small()), ("corpus", SvgPngHtmlSamples.FromCorpus("shared_eth_tls_v4v6_167ips.pcap")), ("grid", SvgPngHtmlSamples.Grid(3000)) })
         {
@@ -167,13 +156,10 @@ public sealed partial class HtmlWriterTests(ITestOutputHelper output) : IDisposa
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Html_shows_title_legend_and_attributions_and_finds_nodes_in_chromium()
     {
-        if (ChromiumMissing())
-        {
-            return;
-        }
+        RequireChromium();
 
         var result = HtmlChromium.DumpDom(WriteFile(SvgPngHtmlSamples.Small(), "small.html"), "#search=LAPTOP");
 
@@ -186,13 +172,10 @@ public sealed partial class HtmlWriterTests(ITestOutputHelper output) : IDisposa
         Assert.Contains("1 match", result.Dom, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Html_with_hostile_labels_opens_no_dialog_and_runs_no_script_in_chromium()
     {
-        if (ChromiumMissing())
-        {
-            return;
-        }
+        RequireChromium();
 
         var drawing = SvgPngHtmlSamples.Hostile();
         var result = HtmlChromium.DumpDom(WriteFile(drawing, "hostile.html"), "#search=%3Cscript%3E");

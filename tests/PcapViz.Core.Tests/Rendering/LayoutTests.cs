@@ -118,19 +118,14 @@ public sealed class LayoutTests(ITestOutputHelper output)
         Assert.Equal(10_000, System.Text.Encoding.UTF8.GetString(dot).Split('\n').Count(l => l.Contains("pos=\"", StringComparison.Ordinal)));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("sfdp")]
     [InlineData("dot")]
     [InlineData("neato")]
     [InlineData("fdp")]
     public void Graphviz_engine_fills_the_same_drawing_without_overlaps(string program)
     {
-        if (GraphvizLayout.Find(program) is null)
-        {
-            // xunit 2 has no runtime skip: say so and pass. CI installs Graphviz, so there the test runs.
-            output.WriteLine($"Skipped: Graphviz ({program}) is not installed");
-            return;
-        }
+        RequiredTool.Require(GraphvizLayout.Find(program) is not null, $"Graphviz ({program})", "this test lays the drawing out with that Graphviz engine.");
         var topology = Corpus("shared_eth_mixed_mpls_pwe_dns_http.pcap", 3);
 
         var drawing = GraphDrawingBuilder.Build(topology, new DrawingOptions { LayoutEngine = LayoutEngine.Graphviz, GraphvizLayout = program });

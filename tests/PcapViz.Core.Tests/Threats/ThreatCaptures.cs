@@ -4,7 +4,8 @@ namespace PcapViz.Core.Tests.Threats;
 
 /// <summary>
 /// Captures of tests/tools/gen-threats.py (planted threats beside their near misses), made once per test run and
-/// read once each; tests skip, saying why, where python3 is missing.
+/// read once each; where python3 is missing the tests skip, saying why (or fail, where CI requires the tools: see
+/// <see cref="RequiredTool"/>).
 /// </summary>
 public sealed class ThreatCaptures : IDisposable
 {
@@ -12,22 +13,16 @@ public sealed class ThreatCaptures : IDisposable
     private readonly Dictionary<string, PcapCapture> _captures = new();
     private readonly object _lock = new();
 
-    public static string? Python { get; } = ExternalTool.Find("python3");
-
     public static string Generator { get; } = Path.Combine(Corpus.RepositoryRoot, "tests", "tools", "gen-threats.py");
 
     public string PathOf(string scenario)
     {
-        const string why = "python3 is not installed: the planted-threat captures come from tests/tools/gen-threats.py.";
-        // CI sets PCAPVIZ_REQUIRE_TOOLS: there a missing tool fails the run instead of skipping the tests.
-        if (Python is null && Environment.GetEnvironmentVariable("PCAPVIZ_REQUIRE_TOOLS") == "1")
-            throw new InvalidOperationException(why);
-        Skip.If(Python is null, why);
+        var python = RequiredTool.Find("python3", "the planted-threat captures come from tests/tools/gen-threats.py.");
         lock (_lock)
         {
             var path = _directory.File(scenario + ".pcap");
             if (!File.Exists(path))
-                ExternalTool.Succeed(Python!, [Generator, path, "--scenario", scenario]);
+                ExternalTool.Succeed(python, [Generator, path, "--scenario", scenario]);
             return path;
         }
     }
