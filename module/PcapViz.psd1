@@ -29,6 +29,7 @@
         'Get-FrequentHost'
         'Export-PcapGraph'
         'Find-PcapThreat'
+        'Get-PcapKeyHost'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
