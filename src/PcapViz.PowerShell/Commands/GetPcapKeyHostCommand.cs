@@ -26,7 +26,7 @@ public sealed class GetPcapKeyHostCommand : PSCmdlet, IDisposable
 
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
-    public int ExactBetweennessLimit { get; set; } = Defaults.ExactBetweennessLimit;
+    public int? ExactBetweennessLimit { get; set; }
 
     [Parameter]
     [ValidateRange(0.0001, 0.5)]
@@ -67,8 +67,8 @@ public sealed class GetPcapKeyHostCommand : PSCmdlet, IDisposable
             {
                 throw new PipelineStoppedException();
             }
-            var exact = topology.Nodes.Length <= ExactBetweennessLimit;
-            WriteVerbose($"Layer {topology.Layer}: {topology.Nodes.Length:N0} nodes, {topology.Edges.Length:N0} edges; betweenness {(exact ? "exact (Brandes)" : $"sampled over {hosts.FirstOrDefault()?.BetweennessSamples:N0} shortest paths, within {BetweennessError} with probability {BetweennessConfidence}")}.");
+            int samples = hosts.FirstOrDefault()?.BetweennessSamples ?? 0;
+            WriteVerbose($"Layer {topology.Layer}: {topology.Nodes.Length:N0} nodes, {topology.Edges.Length:N0} edges; betweenness {(samples == 0 ? "exact (Brandes)" : $"sampled over {samples:N0} shortest paths, within {BetweennessError} with probability {BetweennessConfidence}")}.");
             foreach (var host in Top is { } top ? hosts.Take(top) : hosts)
                 WriteObject(host);
         }
