@@ -30,6 +30,7 @@
         'Export-PcapGraph'
         'Find-PcapThreat'
         'Get-PcapKeyHost'
+        'Compare-PcapTopology'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

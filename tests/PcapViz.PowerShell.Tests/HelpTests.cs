@@ -264,6 +264,7 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
     [InlineData("Export-PcapGraph")]
     [InlineData("Find-PcapThreat")]
     [InlineData("Get-PcapKeyHost")]
+    [InlineData("Compare-PcapTopology")]
     public void Examples_run_without_errors_on_sample_captures(string name)
     {
         var root = CreateExampleTree();

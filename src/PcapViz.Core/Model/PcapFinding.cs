@@ -82,6 +82,9 @@ public sealed record PcapFinding : IComparable<PcapFinding>, IComparable
     public string? ExpectedProtocol { get; init; }
     public string? ObservedProtocol { get; init; }
 
+    /// <summary>True when a baseline was given and the destination (the domain, for DNS) is not in it; null without a baseline.</summary>
+    public bool? NewSinceBaseline { get; init; }
+
     public DateTimeOffset? FirstSeen { get; init; }
     public DateTimeOffset? LastSeen { get; init; }
     public string[] Captures { get; init; } = [];

@@ -176,9 +176,38 @@ public static class ThreatAnalyzer
             Report("Done", 100);
 
             _allowText = options.AllowList.IsEmpty ? "" : options.AllowList.Describe();
-            var results = _findings.Select(f => WithAllowList(f)).ToList();
+            var results = _findings.Select(f => WithAllowList(WithBaseline(f))).ToList();
             results.Sort();
             return results;
+        }
+
+        /// <summary>RITA's first-seen modifier: a destination the baseline never saw raises the score, and the reason says so.</summary>
+        private PcapFinding WithBaseline(PcapFinding finding)
+        {
+            bool? isNew = finding.Kind == nameof(ThreatKind.DnsTunnel)
+                ? options.BaselineDomains is { } domains ? !domains.Contains(finding.Domain!) : null
+                : options.BaselineHosts is { } hosts && finding.Destination is { } destination ? !hosts.Contains(HostOf(destination)) : null;
+            if (isNew is null)
+                return finding;
+            if (isNew == false)
+                return finding with { NewSinceBaseline = false };
+            return finding with
+            {
+                NewSinceBaseline = true,
+                Score = Clamp(finding.Score + options.FirstSeenModifier),
+                Modifier = (finding.Modifier ?? 0) + options.FirstSeenModifier,
+                Reason = finding.Reason + (finding.Kind == nameof(ThreatKind.DnsTunnel) ? " The baseline never asked for this domain." : " The baseline never saw this destination."),
+            };
+        }
+
+        /// <summary>The address of "host", "host:port" or "[v6]:port".</summary>
+        private static IPAddress HostOf(string endpoint)
+        {
+            if (IPAddress.TryParse(endpoint, out var address))
+                return address;
+            int colon = endpoint.LastIndexOf(':');
+            string host = colon > 0 ? endpoint[..colon].Trim('[', ']') : endpoint;
+            return IPAddress.TryParse(host, out address) ? address : IPAddress.None;
         }
 
         private PcapFinding WithAllowList(PcapFinding finding) => _allowText.Length == 0 ? finding : finding with { AllowList = _allowText };

@@ -109,5 +109,14 @@ public sealed class ThreatOptions
     public double MismatchScore { get; init; } = 0.6;
     public double RandomPayloadScore { get; init; } = 0.5;
 
+    /// <summary>Hosts seen in a baseline (an earlier capture or topology); a finding toward a host not among them is first seen.</summary>
+    public IReadOnlySet<IPAddress>? BaselineHosts { get; init; }
+
+    /// <summary>Registered domains asked in the baseline's DNS; a DNS tunnel under another is first seen.</summary>
+    public IReadOnlySet<string>? BaselineDomains { get; init; }
+
+    /// <summary>RITA's first_seen_score_increase: a destination first seen since the baseline, +0.15.</summary>
+    public double FirstSeenModifier { get; init; } = 0.15;
+
     public bool Wants(ThreatKind kind) => Kinds is null || Kinds.Contains(kind);
 }

@@ -34,6 +34,15 @@ public sealed class FindPcapThreatCommand : CaptureInputCmdlet
     [ValidateNetworks]
     public string[]? InternalNetwork { get; set; }
 
+    /// <summary>An earlier capture, captures or topology: destinations not seen there raise a finding's score.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? Baseline { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? FirstSeenModifier { get; set; }
+
     [Parameter]
     [ValidateRange(2, int.MaxValue)]
     public int? MinimumConnections { get; set; }
@@ -154,8 +163,12 @@ public sealed class FindPcapThreatCommand : CaptureInputCmdlet
         Ascending(UploadThreshold?.Select(t => (double)t).ToArray(), nameof(UploadThreshold));
         if ((RarePrevalence ?? Defaults.RarePrevalence) >= (CommonPrevalence ?? Defaults.CommonPrevalence))
             Refuse(nameof(CommonPrevalence), "-CommonPrevalence must be above -RarePrevalence.");
+        var (baselineHosts, baselineDomains) = BaselineOf(Baseline);
         return new ThreatOptions
         {
+            BaselineHosts = baselineHosts,
+            BaselineDomains = baselineDomains,
+            FirstSeenModifier = FirstSeenModifier ?? Defaults.FirstSeenModifier,
             Kinds = Kind is null ? null : new HashSet<ThreatKind>(Kind),
             AllowList = new AllowList(Exclude ?? []),
             InternalNetworks = InternalNetwork?.Select(IPNetwork.Parse).ToArray(),
@@ -186,6 +199,46 @@ public sealed class FindPcapThreatCommand : CaptureInputCmdlet
             MismatchScore = MismatchScore ?? Defaults.MismatchScore,
             RandomPayloadScore = RandomPayloadScore ?? Defaults.RandomPayloadScore,
         };
+    }
+
+    /// <summary>The hosts and DNS domains a baseline saw: every flow's addresses and asked domain of captures, or a topology's node addresses.</summary>
+    private (IReadOnlySet<IPAddress>? Hosts, IReadOnlySet<string>? Domains) BaselineOf(object[]? baseline)
+    {
+        if (baseline is null)
+            return (null, null);
+        var hosts = new HashSet<IPAddress>();
+        var domains = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in baseline)
+        {
+            switch (PSObject.AsPSObject(item).BaseObject)
+            {
+                case PcapCapture capture:
+                    var table = capture.GetFlowTable();
+                    for (int i = 0; i < table.Count; i++)
+                    {
+                        ref readonly var key = ref table.KeyAt(i);
+                        if (key.SourceAddress is { } source)
+                            hosts.Add(source);
+                        if (key.DestinationAddress is { } destination)
+                            hosts.Add(destination);
+                    }
+                    foreach (var row in capture.GetHostNames().Dns.Domains)
+                        domains.Add(row.Domain);
+                    break;
+                case PcapTopology topology when topology.Layer >= 3:
+                    foreach (var node in topology.Nodes)
+                    {
+                        if (IPAddress.TryParse(node.Address, out var address))
+                            hosts.Add(address);
+                    }
+                    break;
+                case var other:
+                    ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-Baseline takes PcapCapture objects or a layer-3 or -4 PcapTopology; it cannot take a {other?.GetType().FullName ?? "null"}{(other is PcapTopology t ? $" of layer {t.Layer}" : "")}.", nameof(Baseline)),
+                        ErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument, other));
+                    break;
+            }
+        }
+        return (hosts, baseline.Any(b => PSObject.AsPSObject(b).BaseObject is PcapCapture) ? domains : null);
     }
 
     private void Ascending(double[]? values, string parameter)
