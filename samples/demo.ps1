@@ -116,6 +116,32 @@ $steps = @(
         }
     }
     @{
+        Title    = 'Key hosts of the planted capture (Get-PcapKeyHost -Top 10)'
+        Requires = 'Get-PcapKeyHost'
+        Run      = {
+            $state.Planted = Import-Pcap -LiteralPath $PlantedSample
+            $keyHosts = @($state.Planted | Get-PcapTopology -Layer 3 | Get-PcapKeyHost)
+            $keyHosts | Select-Object -First 10 | Format-Table | Show
+            $file = Join-Path $OutDir 'key-hosts.csv'
+            $keyHosts | Export-Csv -LiteralPath $file -NoTypeInformation
+            $written.Add($file)
+        }
+    }
+    @{
+        Title    = 'What the day added after its first two and a half hours (Compare-PcapTopology)'
+        Requires = 'Compare-PcapTopology'
+        Run      = {
+            $early = $state.Planted | Get-PcapTopology -Layer 3 -Before '2026-11-02T02:30:00Z'
+            $changes = @($state.Planted | Get-PcapTopology -Layer 3 | Compare-PcapTopology -ReferenceObject $early)
+            $new = @($changes | Where-Object SideIndicator -eq '=>')
+            Write-Host "$($new.Count) nodes and edges are new after 02:30; the hosts among them:"
+            $new | Where-Object Kind -eq Node | Format-Table | Show
+            $file = Join-Path $OutDir 'topology-changes.csv'
+            $changes | Export-Csv -LiteralPath $file -NoTypeInformation
+            $written.Add($file)
+        }
+    }
+    @{
         Title    = 'Pictures: layer 3 and 4 graphs as SVG, PNG and interactive HTML (Export-PcapGraph)'
         Requires = 'Export-PcapGraph'
         Run      = {
