@@ -14,9 +14,6 @@ public static class RequiredTool
     /// <summary>The environment variable that turns a missing tool from a skip into a failure.</summary>
     public const string RequireVariable = "PCAPVIZ_REQUIRE_TOOLS";
 
-    /// <summary>Folders programs install to on Unix that a test runner's PATH may leave out.</summary>
-    private static readonly string[] UsualUnixFolders = ["/usr/bin", "/usr/local/bin", "/opt/homebrew/bin"];
-
     /// <summary>True where a missing tool must fail the test rather than skip it (CI).</summary>
     public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";
 
@@ -44,26 +41,6 @@ public static class RequiredTool
         Skip.If(true, $"{tool} is not installed: {why}");
     }
 
-    /// <summary>The full path of <paramref name="name"/> (with .exe on Windows) on PATH or in the usual Unix folders, or null.</summary>
-    public static string? Locate(string name)
-    {
-        var file = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? name + ".exe" : name;
-        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).AsEnumerable();
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            folders = folders.Concat(UsualUnixFolders);
-        foreach (var folder in folders)
-        {
-            try
-            {
-                var candidate = Path.Combine(folder.Trim('"'), file);
-                if (File.Exists(candidate))
-                    return candidate;
-            }
-            catch (ArgumentException)
-            {
-                // A malformed PATH entry: look in the next folder.
-            }
-        }
-        return null;
-    }
+    /// <summary>The full path of <paramref name="name"/> on PATH or in the usual Unix folders, or null: as the module finds Graphviz.</summary>
+    public static string? Locate(string name) => ExecutableSearch.Find(name, ExecutableSearch.PathFolders().Concat(ExecutableSearch.UsualUnixFolders));
 }
