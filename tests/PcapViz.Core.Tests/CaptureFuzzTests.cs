@@ -21,7 +21,7 @@ public sealed class CaptureFuzzTests(ITestOutputHelper output)
     private static readonly uint[] InterestingWords = [0, 1, 0x7F, 0x80, 0xFF, 0xFFFF, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0xFFFF_FFFC, 12, 28, 0x0100_0000];
 
     [Fact]
-    public async Task Mutated_corpus_captures_analyze_without_any_exception_but_NotACapture()
+    public async Task Mutated_corpus_captures_analyze_and_score_without_any_exception_but_NotACapture()
     {
         var failures = new List<string>();
         int mutants = 0, refused = 0, damaged = 0;
@@ -53,6 +53,15 @@ public sealed class CaptureFuzzTests(ITestOutputHelper output)
                         }
                         if (capture.Damage is not null)
                             damaged++;
+                        // What the capture says also feeds the detectors and the key hosts: no exception, no NaN.
+                        var findings = Core.Threats.ThreatAnalyzer.Analyze([capture], new Core.Threats.ThreatOptions());
+                        if (findings.Any(f => !double.IsFinite(f.Score) || f.ProducerConsumerRatio is { } r && !double.IsFinite(r)))
+                            failures.Add($"{name} mutant {i} ({description}): a finding scored NaN or infinity");
+                        var input = new Core.Topology.TopologyInput();
+                        input.AddCapture(capture);
+                        var hosts = Core.Topology.KeyHosts.Rank(Core.Topology.TopologyBuilder.Build(input, new Core.Topology.TopologyOptions { Layer = 3 }), new Core.Topology.KeyHostOptions());
+                        if (hosts.Any(h => !double.IsFinite(h.Betweenness) || !double.IsFinite(h.PageRank)))
+                            failures.Add($"{name} mutant {i} ({description}): a key host measured NaN or infinity");
                     }
                     catch (NotACaptureException)
                     {
