@@ -91,4 +91,23 @@ public sealed class FlowTableTests
         Assert.Equal(whole.BurstSizeM2, second.BurstSizeM2, 3);
         Assert.Equal(whole.LongestGapMs, second.LongestGapMs);
     }
+
+    [Fact]
+    public void A_flow_split_mid_burst_merges_into_the_bursts_of_the_whole()
+    {
+        // A steady stream, a packet every 100 ms for 1.5 s, cut in two as a rotated capture cuts it.
+        var whole = new FlowCounters();
+        var first = new FlowCounters();
+        var second = new FlowCounters();
+        for (int i = 0; i < 15; i++)
+        {
+            long t = i * 100_000_000L;
+            whole.Add(t, 100, 0, 0);
+            (i < 7 ? ref first : ref second).Add(t, 100, 0, 0);
+        }
+        first.Merge(second);
+        Assert.Equal((1, whole.Bursts), (first.Bursts, 1));
+        Assert.Equal(whole.CurrentBurstBytes, first.CurrentBurstBytes);
+        Assert.Equal(whole.LastBurstNs, first.LastBurstNs);
+    }
 }

@@ -138,6 +138,17 @@ internal static class CaptureSnapshot
         }
     }
 
+    /// <summary>Counters no capture can produce would turn into NaN or nonsense in the scores: refused.</summary>
+    private static void Check(in FlowCounters c)
+    {
+        bool sane = c.Packets >= 0 && c.Bytes >= 0 && c.PayloadBytes >= 0 && c.CurrentBurstBytes >= 0 && c.Bursts >= 0
+            && (c.Packets == 0 || (c.Bursts >= 1 && c.FirstNs <= c.LastBurstNs && c.LastBurstNs <= c.LastNs))
+            && double.IsFinite(c.BurstIntervalM2) && c.BurstIntervalM2 >= 0 && double.IsFinite(c.BurstSizeM2) && c.BurstSizeM2 >= 0
+            && Enum.IsDefined(c.Payload) && c.PayloadProbesDone <= FlowCounters.PayloadProbes;
+        if (!sane)
+            throw new InvalidDataException("The capture snapshot holds flow counters no capture can produce.");
+    }
+
     private static FlowTable ReadFlows(BinaryReader reader)
     {
         int count = Count(reader);
@@ -166,6 +177,7 @@ internal static class CaptureSnapshot
                 Payload = (PayloadProtocol)reader.ReadByte(),
                 PayloadProbesDone = reader.ReadByte(),
             };
+            Check(counters);
             flows.GetOrAdd(key).Merge(counters);
         }
         return flows;

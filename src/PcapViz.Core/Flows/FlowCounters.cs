@@ -147,16 +147,30 @@ public struct FlowCounters
         if (late.FirstNs >= early.LastNs)
             merged.LongestGapMs = Math.Max(merged.LongestGapMs, (uint)Math.Min(uint.MaxValue, (late.FirstNs - early.LastNs) / 1_000_000));
 
-        // Intervals: the early part's, the one joining the parts, the late part's.
-        double joining = Math.Max(0, (late.FirstNs - early.LastBurstNs) / 1e9);
-        var (count, mean, m2) = Combine(early.Bursts - 1, early.MeanBurstIntervalSeconds, early.BurstIntervalM2, 1, joining, 0);
-        (_, _, merged.BurstIntervalM2) = Combine(count, mean, m2, late.Bursts - 1, late.MeanBurstIntervalSeconds, late.BurstIntervalM2);
-        // Sizes: the early part's finished bursts, its burst in progress (finished by the late part), the late part's.
-        (count, mean, m2) = Combine(early.Bursts - 1, early.MeanBurstBytes, early.BurstSizeM2, 1, early.CurrentBurstBytes, 0);
-        (_, _, merged.BurstSizeM2) = Combine(count, mean, m2, late.Bursts - 1, late.MeanBurstBytes, late.BurstSizeM2);
-        merged.Bursts = early.Bursts + late.Bursts;
-        merged.LastBurstNs = late.LastBurstNs;
-        merged.CurrentBurstBytes = late.CurrentBurstBytes;
+        if (late.FirstNs - early.LastNs < BurstGapNs)
+        {
+            // The late part goes on with the early part's burst in progress (a file rotated mid-burst, or parts that
+            // overlap): no burst starts at the join. The late part's first interval is taken as it was measured.
+            (_, _, merged.BurstIntervalM2) = Combine(early.Bursts - 1, early.MeanBurstIntervalSeconds, early.BurstIntervalM2,
+                late.Bursts - 1, late.MeanBurstIntervalSeconds, late.BurstIntervalM2);
+            (_, _, merged.BurstSizeM2) = Combine(early.Bursts - 1, early.MeanBurstBytes, early.BurstSizeM2, late.Bursts - 1, late.MeanBurstBytes, late.BurstSizeM2);
+            merged.Bursts = early.Bursts + late.Bursts - 1;
+            merged.LastBurstNs = late.Bursts > 1 ? Math.Max(early.LastBurstNs, late.LastBurstNs) : early.LastBurstNs;
+            merged.CurrentBurstBytes = late.Bursts > 1 ? late.CurrentBurstBytes : (int)Math.Min(int.MaxValue, (long)early.CurrentBurstBytes + late.CurrentBurstBytes);
+        }
+        else
+        {
+            // Intervals: the early part's, the one joining the parts, the late part's.
+            double joining = (late.FirstNs - early.LastBurstNs) / 1e9;
+            var (count, mean, m2) = Combine(early.Bursts - 1, early.MeanBurstIntervalSeconds, early.BurstIntervalM2, 1, joining, 0);
+            (_, _, merged.BurstIntervalM2) = Combine(count, mean, m2, late.Bursts - 1, late.MeanBurstIntervalSeconds, late.BurstIntervalM2);
+            // Sizes: the early part's finished bursts, its burst in progress (finished by the late part), the late part's.
+            (count, mean, m2) = Combine(early.Bursts - 1, early.MeanBurstBytes, early.BurstSizeM2, 1, early.CurrentBurstBytes, 0);
+            (_, _, merged.BurstSizeM2) = Combine(count, mean, m2, late.Bursts - 1, late.MeanBurstBytes, late.BurstSizeM2);
+            merged.Bursts = early.Bursts + late.Bursts;
+            merged.LastBurstNs = late.LastBurstNs;
+            merged.CurrentBurstBytes = late.CurrentBurstBytes;
+        }
 
         merged.Payload = PayloadProtocols.Stronger(early.Payload, late.Payload);
         merged.PayloadProbesDone = (byte)Math.Min(PayloadProbes, early.PayloadProbesDone + late.PayloadProbesDone);

@@ -146,7 +146,9 @@ public sealed class DnsActivity
 
     internal void Response(in AddressKey client, in AddressKey server, ReadOnlySpan<char> name, int responseCode, int messageLength, long timestampNs)
     {
-        ref var entry = ref Entry(client, server, name, timestampNs);
+        // An answer counts for the name it answers, but only a question makes a name one the client asked: unsolicited
+        // answers from port 53 must not make a host look like a tunnel's client.
+        ref var entry = ref Entry(client, server, name, timestampNs, countName: false);
         if (Unsafe.IsNullRef(ref entry))
             return;
         entry.Responses++;
@@ -176,6 +178,8 @@ public sealed class DnsActivity
     internal void Restore(in AddressKey client, AddressKey? server, string domain, long queries, long txt, long nulls, long any,
         long responses, long nxDomain, long responseBytes, long firstNs, long lastNs)
     {
+        if (domain.Length is 0 or > HostNameCollector.MaxNameChars)
+            throw new InvalidDataException($"The capture snapshot names a DNS domain of {domain.Length} characters.");
         Span<char> key = stackalloc char[ClientPrefixLength + domain.Length];
         WriteClient(client, key);
         domain.AsSpan().CopyTo(key[ClientPrefixLength..]);
@@ -199,16 +203,19 @@ public sealed class DnsActivity
         }
     }
 
+    /// <summary>Every distinct name, by the client that asked it and its registered domain: built once, for recounting.</summary>
+    internal ILookup<(AddressKey Client, string Domain), string> NamesByClientAndDomain() =>
+        NamesAsked.ToLookup(n => (n.Client, PublicSuffixList.RegisteredDomain(n.Name).ToString()), n => n.Name);
+
     /// <summary>A pair's activity with only the names <paramref name="keep"/> accepts counted (for allow lists that reach below a domain).</summary>
-    public DnsDomainActivity Recount(DnsDomainActivity row, Func<string, bool> keep)
+    internal static DnsDomainActivity Recount(DnsDomainActivity row, ILookup<(AddressKey Client, string Domain), string> namesByClientAndDomain, Func<string, bool> keep)
     {
         var labels = new int[LabelBuckets];
         int names = 0;
         double entropy = 0;
-        var client = AddressKey.From(row.Client)!.Value;
-        foreach (var (asker, name) in NamesAsked)
+        foreach (var name in namesByClientAndDomain[(AddressKey.From(row.Client)!.Value, row.Domain)])
         {
-            if (!asker.Equals(client) || !keep(name) || !PublicSuffixList.RegisteredDomain(name).SequenceEqual(row.Domain))
+            if (!keep(name))
                 continue;
             var below = name.AsSpan(0, Math.Max(0, name.Length - row.Domain.Length - 1));
             names++;
@@ -243,12 +250,15 @@ public sealed class DnsActivity
     /// <summary>Counts a name for its client once, with its shape; used by live parsing, merging and snapshots alike.</summary>
     internal void AddName(in AddressKey client, ReadOnlySpan<char> name) => Entry(client, default, name, long.MinValue, hasServer: false);
 
-    private ref DomainEntry Entry(scoped in AddressKey client, scoped in AddressKey server, scoped ReadOnlySpan<char> name, long timestampNs, bool hasServer = true)
+    private ref DomainEntry Entry(scoped in AddressKey client, scoped in AddressKey server, scoped ReadOnlySpan<char> name, long timestampNs,
+        bool hasServer = true, bool countName = true)
     {
         name = name.TrimEnd('.');
-        if (name.IsEmpty || name.Length > HostNameCollector.MaxNameChars || Threats.DnsNoise.IsSignallingName(name))
+        if (name.IsEmpty || name.Length > HostNameCollector.MaxNameChars)
             return ref Unsafe.NullRef<DomainEntry>();
         var domain = PublicSuffixList.RegisteredDomain(name);
+        if (Threats.DnsNoise.IsSignallingName(name[..Math.Max(0, name.Length - domain.Length - 1)]))
+            return ref Unsafe.NullRef<DomainEntry>();
         Span<char> key = stackalloc char[ClientPrefixLength + name.Length];
         WriteClient(client, key);
         domain.CopyTo(key[ClientPrefixLength..]);
@@ -266,6 +276,8 @@ public sealed class DnsActivity
             entry.LastNs = Math.Max(entry.LastNs, timestampNs);
         }
 
+        if (!countName)
+            return ref entry;
         name.CopyTo(key[ClientPrefixLength..]);
         ref bool known = ref _names.Find(key);
         if (Unsafe.IsNullRef(ref known))

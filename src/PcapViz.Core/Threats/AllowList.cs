@@ -5,7 +5,8 @@ namespace PcapViz.Core.Threats;
 
 /// <summary>
 /// Addresses, CIDR ranges and domain patterns whose traffic is left out before anything is scored: a flow whose
-/// either end is listed (by address, or by a name the capture gave that address), and DNS activity for a listed name.
+/// either end is listed (by address, or by a name a DNS answer in the capture gave that address), and DNS activity
+/// for a listed name.
 /// A domain pattern is a DNS name with <c>*</c> and <c>?</c> wildcards; <c>*.example.com</c> also covers
 /// <c>example.com</c> itself. Each entry counts what it removed, for the findings' <c>AllowList</c> text.
 /// </summary>

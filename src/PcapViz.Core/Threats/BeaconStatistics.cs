@@ -9,7 +9,7 @@ internal static class BeaconStatistics
 {
     public const int HistogramBins = 24;
 
-    /// <summary>Q1, median and Q3 of sorted values, the quartiles as Tukey's hinges (the median left out of both halves).</summary>
+    /// <summary>Q1, median and Q3 of sorted values: the quartiles are the medians of the lower and upper halves, the median left out of both when the count is odd (as RITA's statistics library takes them).</summary>
     public static (double Q1, double Median, double Q3) Quartiles(ReadOnlySpan<double> sorted)
     {
         int n = sorted.Length;

@@ -30,8 +30,22 @@ internal static class DnsNoise
         return false;
     }
 
-    /// <summary>Names asked for discovery or signalling, never data: "_.", "_ta-", wpad, isatap, autodiscover.</summary>
-    public static bool IsSignallingName(ReadOnlySpan<char> name) =>
-        name.StartsWith("_.") || name.StartsWith("_ta-") || name.StartsWith("wpad.") || name.StartsWith("isatap.")
-        || name.StartsWith("autodiscover.") || name is "wpad" or "isatap" or "autodiscover";
+    /// <summary>
+    /// Whether the part of a name below its registered domain is only a discovery or signalling label, never data:
+    /// wpad, isatap, autodiscover, a lone "_" (QNAME minimisation) or "_ta-" with key tags (RFC 8145). Only the whole
+    /// part counts, so "wpad.&lt;data&gt;.example" is no way to hide a tunnel.
+    /// </summary>
+    public static bool IsSignallingName(ReadOnlySpan<char> below)
+    {
+        if (below is "wpad" or "isatap" or "autodiscover" or "_")
+            return true;
+        if (!below.StartsWith("_ta-") || below.Length > 4 + 5 * 16)
+            return false;
+        foreach (char c in below[4..])
+        {
+            if (!(char.IsAsciiHexDigit(c) || c == '-'))
+                return false;
+        }
+        return true;
+    }
 }

@@ -236,6 +236,13 @@ public static class ThreatAnalyzer
 
         private IEnumerable<string> NamesOf(IPAddress address) => _names.SelectMany(n => n.NamesFor(address)).Select(n => n.Name);
 
+        /// <summary>
+        /// The names DNS answers gave an address: the allow list matches only these, since a TLS server name or an
+        /// HTTP Host header is whatever the client chose to write, and would let an upload pass as Microsoft's.
+        /// </summary>
+        private IEnumerable<string> ResolvedNamesOf(IPAddress address) =>
+            _names.SelectMany(n => n.NamesFor(address)).Where(n => n.Source == NameSource.Dns).Select(n => n.Name);
+
         private string? NameOf(int host) => NamesOf(_hosts[host].ToIPAddress()).FirstOrDefault();
 
         private int Host(byte version, ulong high, ulong low)
@@ -259,7 +266,7 @@ public static class ThreatAnalyzer
                 isInternal = AddressClass.IsInternal(version, high, low);
             }
             _internal.Add(isInternal);
-            _allowEntry.Add(options.AllowList.IsEmpty ? -1 : options.AllowList.EntryFor(key.ToIPAddress(), NamesOf));
+            _allowEntry.Add(options.AllowList.IsEmpty ? -1 : options.AllowList.EntryFor(key.ToIPAddress(), ResolvedNamesOf));
             _contacts.Add(0);
             _seen.Add(false);
             return index;
@@ -663,7 +670,7 @@ public static class ThreatAnalyzer
             _findings.Add(finding with
             {
                 Reason = $"{Who(finding)} reached {Whom(finding)} {what} at regular intervals ({spread}) of about {Units.Bytes((long)typicalSize)} each, beacon score {raw:0.00}{note}.",
-                Connections = group.Count,
+                Connections = group.Completed,
                 Evidence = evidence,
                 IntervalSeconds = Math.Round(interval, 3),
                 IntervalDeviationSeconds = Math.Round(deviation, 3),
@@ -690,13 +697,13 @@ public static class ThreatAnalyzer
         private void AddStrobe(in GroupKey key, in Group group, double spanSeconds)
         {
             double modifier = PrevalenceOf(key.Destination).Modifier;
-            double perDay = group.Completed * 86_400 / Math.Max(spanSeconds, 1);
+            double perDay = group.Completed * 86_400.0 / Math.Max(spanSeconds, 1);
             var finding = Between(ThreatKind.Strobe, key.Source, key.Destination, Endpoint(key.Destination, key.Port), ProtocolText(key.Protocol, key.Port),
                 0.8, 0.8 + modifier, modifier, group.FirstNs, group.LastNs);
             _findings.Add(finding with
             {
                 Reason = $"{Who(finding)} opened {group.Completed:N0} connections to {Whom(finding)} in {Units.Duration(spanSeconds)}, {perDay:N0} a day, at or over the strobe rate of {options.StrobeConnectionsPerDay:N0}.",
-                Connections = group.Count,
+                Connections = group.Completed,
             });
         }
 
@@ -722,7 +729,7 @@ public static class ThreatAnalyzer
                 band, band + modifier, modifier, firstNs, lastNs);
             _findings.Add(finding with
             {
-                Reason = $"{Who(finding)} held one {ProtocolName(key.Protocol)} connection to {Whom(finding)} open for {Units.Duration(longest)}, sending {Units.Bytes(sent.Bytes)} and receiving {Units.Bytes(received.Bytes)}{others}.",
+                Reason = $"{Who(finding)} held one {ProtocolName(key.Protocol)} connection to {Whom(finding)} open for {Units.Duration(longest)}, sending {Units.Bytes(sent.Bytes)} and receiving {Units.Bytes(received.Bytes)} on the wire{others}.",
                 Connections = group.Count,
                 BytesSent = sent.Bytes,
                 BytesReceived = received.Bytes,
@@ -756,6 +763,7 @@ public static class ThreatAnalyzer
             var dns = MergedDns();
             var thresholds = options.SubdomainThresholds.Select(t => (double)t).ToArray();
             Dictionary<string, HashSet<int>>? resolved = null;
+            ILookup<(AddressKey Client, string Domain), string>? namesByDomain = null;
             var clientsByDomain = new Dictionary<string, HashSet<AddressKey>>(StringComparer.Ordinal);
             var rows = new List<DnsDomainActivity>();
             foreach (var row in dns.Domains)
@@ -773,7 +781,12 @@ public static class ThreatAnalyzer
             int dnsClients = clientsByDomain.Values.SelectMany(c => c).Distinct().Count();
             foreach (var row0 in rows)
             {
-                var row = options.AllowList.CoversPartOf(row0.Domain) ? dns.Recount(row0, name => !options.AllowList.ExcludesName(name, count: false)) : row0;
+                DnsDomainActivity row = row0;
+                if (options.AllowList.CoversPartOf(row0.Domain))
+                {
+                    namesByDomain ??= dns.NamesByClientAndDomain();
+                    row = DnsActivity.Recount(row0, namesByDomain, name => !options.AllowList.ExcludesName(name, count: false));
+                }
                 int names = row.Names;
                 int longNames = row.NamesWithLabelOf(options.SuspiciousLabelLength);
                 double longShare = names > 0 ? (double)longNames / names : 0;
@@ -929,7 +942,7 @@ public static class ThreatAnalyzer
 
         private static string Whom(PcapFinding finding) => Named(finding.Destination!, finding.DestinationName);
 
-        private static double Clamp(double score) => Math.Round(Math.Clamp(score, 0, 1), 3);
+        private static double Clamp(double score) => double.IsFinite(score) ? Math.Round(Math.Clamp(score, 0, 1), 3) : 0;
 
         private static string ProtocolName(byte protocol) => WellKnownPorts.ProtocolName(protocol);
 

@@ -52,7 +52,8 @@ public static class KeyHosts
         if (n == 0)
             return [];
         int sampleSize = SampleSize(graph, options);
-        bool exact = n <= (options.ExactBetweennessLimit ?? sampleSize);
+        // Fewer than three nodes have no pair to sample between.
+        bool exact = n < 3 || n <= (options.ExactBetweennessLimit ?? sampleSize);
         var (betweenness, samples) = exact ? (Brandes(graph, cancellation), 0) : (Sampled(graph, sampleSize, options.Seed, cancellation), sampleSize);
         var pageRank = PageRank(graph, options.Damping, cancellation);
         var articulation = ArticulationPoints(graph);
@@ -121,6 +122,8 @@ public static class KeyHosts
             for (int i = visited - 1; i > 0; i--)
             {
                 int w = order[i];
+                if (sigma[w] <= 0)
+                    continue;
                 foreach (int v in graph.Neighbours(w))
                 {
                     if (distance[v] == distance[w] - 1)
@@ -238,7 +241,18 @@ public static class KeyHosts
                     queue[tail++] = w;
                 }
                 if (distance[w] == distance[v] + 1)
+                {
                     sigma[w] += sigma[v];
+                    // Path counts grow exponentially in a chain of diamonds; only their ratios matter, so all counts
+                    // found so far are scaled down together before any overflows.
+                    if (sigma[w] > 1e250)
+                    {
+                        for (int i = 0; i < visited; i++)
+                            sigma[order[i]] *= 1e-250;
+                        for (int i = head; i < tail; i++)
+                            sigma[queue[i]] *= 1e-250;
+                    }
+                }
             }
         }
         return visited;

@@ -120,6 +120,16 @@ public sealed class ThreatAnalyzerTests(ThreatCaptures captures) : IClassFixture
     }
 
     [SkippableFact]
+    public void An_allow_list_entry_below_a_registered_domain_leaves_out_only_the_names_under_it()
+    {
+        // The tunnel's names are <data>.<0-6>.tunnel-c2.net: one in seven is under 3.tunnel-c2.net.
+        var findings = Office(new ThreatOptions { AllowList = new AllowList(["*.3.tunnel-c2.net"]) });
+        var tunnel = Find(findings, "DnsTunnel", "10.1.0.33", "tunnel-c2.net");
+        Assert.NotNull(tunnel);
+        Assert.InRange(tunnel.Names!.Value, 600 - 600 / 7 - 1, 600 - 600 / 7 + 1);
+    }
+
+    [SkippableFact]
     public void Findings_are_ordered_by_score_and_kinds_filter()
     {
         var all = Office();

@@ -105,4 +105,36 @@ public sealed class ThreatPartsTests
         Assert.Equal(0, BeaconStatistics.HistogramScore(burst, 0.05, 6));
         Assert.Equal(8, BeaconStatistics.LongestRun(bins));
     }
+
+    [Theory]
+    [InlineData("wpad", true)]
+    [InlineData("_", true)]
+    [InlineData("_ta-4f66", true)]
+    [InlineData("_ta-4f66-9728", true)]
+    [InlineData("wpad.mzxw6ytboi2dsnzsgmzdimzvgy3tq", false)]
+    [InlineData("_.mzxw6ytboi2dsnzsgmzdimzvgy3tq", false)]
+    [InlineData("_ta-not-hex", false)]
+    public void Only_a_whole_signalling_label_is_left_out_of_dns_evidence(string below, bool signalling) =>
+        Assert.Equal(signalling, DnsNoise.IsSignallingName(below));
+
+    [Fact]
+    public void Answers_nobody_asked_for_count_no_names_for_their_client()
+    {
+        var activity = new DnsActivity();
+        var client = AddressKey.V4(0x0A000005);
+        var server = AddressKey.V4(0x0A000002);
+        for (int i = 0; i < 200; i++)
+            activity.Response(client, server, $"x{i}.framed.example", 0, 100, i);
+        var row = Assert.Single(activity.Domains);
+        Assert.Equal((0, 200L, 0L), (row.Names, row.Responses, row.Queries));
+        activity.Query(client, server, "x1.framed.example", 1, 300);
+        Assert.Equal(1, Assert.Single(activity.Domains).Names);
+    }
+
+    [Fact]
+    public void A_snapshot_domain_longer_than_any_dns_name_is_refused()
+    {
+        var activity = new DnsActivity();
+        Assert.Throws<InvalidDataException>(() => activity.Restore(AddressKey.V4(1), null, new string('a', 5_000_000), 1, 0, 0, 0, 0, 0, 0, 0, 0));
+    }
 }

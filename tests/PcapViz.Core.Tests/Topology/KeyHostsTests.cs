@@ -102,4 +102,30 @@ public sealed class KeyHostsTests
         Assert.Equal("DNS server", hosts[0].Role);
         Assert.DoesNotContain(hosts, h => h.Host == "224.0.0.251" && h.Betweenness > 0);
     }
+
+    [Fact]
+    public void A_chain_of_diamonds_whose_path_counts_overflow_a_double_still_gives_finite_betweenness()
+    {
+        // 1,100 diamonds in a row: 2^1100 shortest paths from one end to the other.
+        var edges = new List<(string, string)>();
+        for (int i = 0; i < 1_100; i++)
+        {
+            edges.Add(($"j{i}", $"a{i}"));
+            edges.Add(($"j{i}", $"b{i}"));
+            edges.Add(($"a{i}", $"j{i + 1}"));
+            edges.Add(($"b{i}", $"j{i + 1}"));
+        }
+        var hosts = Rank(Graph(3, edges));
+        Assert.All(hosts.Values, h => Assert.True(double.IsFinite(h.Betweenness), h.Host));
+        Assert.True(hosts["j550"].Betweenness > hosts["a550"].Betweenness);
+    }
+
+    [Fact]
+    public void One_or_two_nodes_are_exact_even_where_sampling_is_asked_for()
+    {
+        var one = KeyHosts.Rank(Graph(3, [("10.0.0.1", "10.0.0.1")]), new KeyHostOptions { ExactBetweennessLimit = 0 });
+        Assert.Equal(0, Assert.Single(one).BetweennessSamples);
+        var two = KeyHosts.Rank(Graph(3, [("10.0.0.1", "10.0.0.2")]), new KeyHostOptions { ExactBetweennessLimit = 0 });
+        Assert.All(two, h => Assert.Equal(0, h.Betweenness));
+    }
 }
