@@ -91,4 +91,32 @@ public sealed class ComparePcapTopologyTests : IDisposable
         Assert.Equal(0, row.Properties["NewAllNew"].Value);
         Assert.Contains("baseline never", row.Properties["Reason"].Value.ToString());
     }
+
+    [Fact]
+    public void A_baseline_saved_with_Export_Clixml_compares_and_scores_as_the_live_one()
+    {
+        var vars = Vars;
+        vars["xml"] = Path.Combine(Path.GetTempPath(), "pcapviz-baseline-" + Guid.NewGuid().ToString("N") + ".xml");
+        try
+        {
+            var result = _session.Run("""
+                Import-Pcap -LiteralPath $sample | Export-Clixml -LiteralPath $xml
+                $live = Import-Pcap -LiteralPath $sample
+                $after = Import-Pcap -LiteralPath $planted
+                $a = @($after | Compare-PcapTopology -ReferenceObject $live | ForEach-Object { "$_" }) -join ';'
+                $b = @($after | Compare-PcapTopology -ReferenceObject (Import-Clixml -LiteralPath $xml) | ForEach-Object { "$_" }) -join ';'
+                $c = @($after | Find-PcapThreat -Baseline $live | ForEach-Object { "$($_.Kind) $($_.Score) $($_.NewSinceBaseline)" }) -join ';'
+                $d = @($after | Find-PcapThreat -Baseline (Import-Clixml -LiteralPath $xml) | ForEach-Object { "$($_.Kind) $($_.Score) $($_.NewSinceBaseline)" }) -join ';'
+                [pscustomobject]@{ Compare = $a -eq $b -and $a.Length -gt 0; Find = $c -eq $d -and $c.Length -gt 0 }
+                """, vars);
+            Assert.Empty(result.Errors);
+            var row = Assert.Single(result.Output);
+            Assert.Equal(true, row.Properties["Compare"].Value);
+            Assert.Equal(true, row.Properties["Find"].Value);
+        }
+        finally
+        {
+            File.Delete((string)vars["xml"]!);
+        }
+    }
 }

@@ -56,14 +56,14 @@ public sealed class ComparePcapTopologyCommand : PSCmdlet
     /// <summary>One topology as given, or the topology of the captures given, built at -Layer.</summary>
     private PcapTopology TopologyOf(IEnumerable<object> items, string parameter)
     {
-        var objects = items.Select(item => PSObject.AsPSObject(item).BaseObject).ToList();
+        var objects = items.Select(Rehydration.Live).ToList();
         var topologies = objects.OfType<PcapTopology>().ToList();
         var captures = objects.OfType<PcapCapture>().ToList();
         var other = objects.FirstOrDefault(o => o is not PcapTopology and not PcapCapture);
-        if (other is not null || (topologies.Count > 0 && captures.Count > 0) || topologies.Count > 1 || (topologies.Count == 0 && captures.Count == 0))
+        if (other is not null || objects.Contains(null) || (topologies.Count > 0 && captures.Count > 0) || topologies.Count > 1 || (topologies.Count == 0 && captures.Count == 0))
         {
-            string message = other is not null
-                ? $"-{parameter} takes one PcapTopology or PcapCapture objects; it cannot take a {other.GetType().FullName}."
+            string message = other is not null || objects.Contains(null)
+                ? $"-{parameter} takes one PcapTopology or PcapCapture objects; it cannot take a {other?.GetType().FullName ?? "null"}."
                 : $"-{parameter} takes one PcapTopology or any number of PcapCapture objects, not {topologies.Count} topologies and {captures.Count} captures.";
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument, other ?? parameter));
         }

@@ -208,9 +208,10 @@ public sealed class FindPcapThreatCommand : CaptureInputCmdlet
             return (null, null);
         var hosts = new HashSet<IPAddress>();
         var domains = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in baseline)
+        var live = baseline.Select(Rehydration.Live).ToList();
+        foreach (var item in live)
         {
-            switch (PSObject.AsPSObject(item).BaseObject)
+            switch (item)
             {
                 case PcapCapture capture:
                     var table = capture.GetFlowTable();
@@ -238,7 +239,7 @@ public sealed class FindPcapThreatCommand : CaptureInputCmdlet
                     break;
             }
         }
-        return (hosts, baseline.Any(b => PSObject.AsPSObject(b).BaseObject is PcapCapture) ? domains : null);
+        return (hosts, live.Any(b => b is PcapCapture) ? domains : null);
     }
 
     private void Ascending(double[]? values, string parameter)
