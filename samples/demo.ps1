@@ -108,7 +108,7 @@ $steps = @(
             $findings | Format-Table Kind, Severity, Score, Source, Destination, Reason -Wrap | Show
             $findings | Select-Object -First 1 | Format-List | Show
             $file = Join-Path $OutDir 'findings.csv'
-            $findings | Select-Object * -ExcludeProperty Captures | Export-Csv -LiteralPath $file -NoTypeInformation
+            $findings | Export-Csv -LiteralPath $file -NoTypeInformation
             $written.Add($file)
             $file = Join-Path $OutDir 'findings.json'
             $findings | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $file

@@ -212,21 +212,20 @@ internal static class CaptureSnapshot
 
     private static void WriteDnsActivity(BinaryWriter writer, DnsActivity activity)
     {
-        var counts = activity.Counts.ToList();
-        writer.Write(counts.Count);
-        foreach (var c in counts)
+        writer.Write(activity.DomainCount);
+        foreach (var c in activity.Domains)
         {
-            WriteAddress(writer, c.Client);
+            WriteAddress(writer, AddressKey.From(c.Client)!.Value);
             writer.Write(c.Server is not null);
             if (c.Server is { } server)
-                WriteAddress(writer, server);
+                WriteAddress(writer, AddressKey.From(server)!.Value);
             writer.Write(c.Domain);
             writer.Write(c.Queries);
-            writer.Write(c.Txt);
-            writer.Write(c.Nulls);
-            writer.Write(c.Any);
+            writer.Write(c.TxtQueries);
+            writer.Write(c.NullQueries);
+            writer.Write(c.AnyQueries);
             writer.Write(c.Responses);
-            writer.Write(c.NxDomain);
+            writer.Write(c.NxDomainResponses);
             writer.Write(c.ResponseBytes);
             writer.Write(c.FirstNs);
             writer.Write(c.LastNs);

@@ -87,7 +87,8 @@ public sealed record PcapFinding : IComparable<PcapFinding>, IComparable
 
     public DateTimeOffset? FirstSeen { get; init; }
     public DateTimeOffset? LastSeen { get; init; }
-    public string[] Captures { get; init; } = [];
+    /// <summary>The capture files scored together (text: their paths joined by ", ").</summary>
+    public TextList Captures { get; init; } = new([]);
     /// <summary>The allow list in force and what each entry removed; empty when none was given.</summary>
     public string AllowList { get; init; } = "";
 

@@ -174,7 +174,7 @@ public sealed class DnsActivity
         DomainsDropped += other.DomainsDropped;
     }
 
-    /// <summary>Restores a (client, domain) pair's counts from a snapshot; its names come back through <see cref="AddName"/>.</summary>
+    /// <summary>Restores a (client, domain) pair's counts, as <see cref="Domains"/> gives them, from a snapshot; its names come back through <see cref="AddName"/>.</summary>
     internal void Restore(in AddressKey client, AddressKey? server, string domain, long queries, long txt, long nulls, long any,
         long responses, long nxDomain, long responseBytes, long firstNs, long lastNs)
     {
@@ -188,19 +188,6 @@ public sealed class DnsActivity
             Client = client, Server = server ?? default, HasServer = server is not null, Queries = queries, TxtQueries = txt, NullQueries = nulls,
             AnyQueries = any, Responses = responses, NxDomain = nxDomain, ResponseBytes = responseBytes, FirstNs = firstNs, LastNs = lastNs,
         });
-    }
-
-    internal IEnumerable<(AddressKey Client, AddressKey? Server, string Domain, long Queries, long Txt, long Nulls, long Any, long Responses, long NxDomain, long ResponseBytes, long FirstNs, long LastNs)> Counts
-    {
-        get
-        {
-            for (int i = 0; i < _domains.Count; i++)
-            {
-                var e = _domains.ValueAt(i);
-                yield return (e.Client, e.HasServer ? e.Server : null, _domains.KeyAt(i)[ClientPrefixLength..], e.Queries, e.TxtQueries, e.NullQueries,
-                    e.AnyQueries, e.Responses, e.NxDomain, e.ResponseBytes, e.FirstNs, e.LastNs);
-            }
-        }
     }
 
     /// <summary>Every distinct name, by the client that asked it and its registered domain: built once, for recounting.</summary>

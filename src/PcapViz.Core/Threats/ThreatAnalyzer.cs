@@ -4,6 +4,7 @@ using PcapViz.Core.Decoding;
 using PcapViz.Core.Flows;
 using PcapViz.Core.Geo;
 using PcapViz.Core.Names;
+using PcapViz.Core.Topology;
 
 namespace PcapViz.Core.Threats;
 
@@ -140,7 +141,7 @@ public static class ThreatAnalyzer
         private readonly List<PcapFinding> _findings = [];
         /// <summary>Per group (by table index) with a protocol out of place: how many conversations, and what they carried. Few groups have one.</summary>
         private readonly Dictionary<int, (int Count, PayloadProtocol Observed)> _mismatches = new();
-        private readonly string[] _captureNames = captures.Select(c => c.Path).Distinct().ToArray();
+        private readonly TextList _captureNames = new(captures.Select(c => c.Path).Distinct().ToArray());
         private FlowTable _flows = null!;
         private Conversations _conversations = new([[]]);
         private int[] _next = [];
@@ -182,33 +183,12 @@ public static class ThreatAnalyzer
         }
 
         /// <summary>RITA's first-seen modifier: a destination the baseline never saw raises the score, and the reason says so.</summary>
-        private PcapFinding WithBaseline(PcapFinding finding)
+        private PcapFinding WithBaseline(PcapFinding finding) => finding.NewSinceBaseline != true ? finding : finding with
         {
-            bool? isNew = finding.Kind == nameof(ThreatKind.DnsTunnel)
-                ? options.BaselineDomains is { } domains ? !domains.Contains(finding.Domain!) : null
-                : options.BaselineHosts is { } hosts && finding.Destination is { } destination ? !hosts.Contains(HostOf(destination)) : null;
-            if (isNew is null)
-                return finding;
-            if (isNew == false)
-                return finding with { NewSinceBaseline = false };
-            return finding with
-            {
-                NewSinceBaseline = true,
-                Score = Clamp(finding.Score + options.FirstSeenModifier),
-                Modifier = (finding.Modifier ?? 0) + options.FirstSeenModifier,
-                Reason = finding.Reason + (finding.Kind == nameof(ThreatKind.DnsTunnel) ? " The baseline never asked for this domain." : " The baseline never saw this destination."),
-            };
-        }
-
-        /// <summary>The address of "host", "host:port" or "[v6]:port".</summary>
-        private static IPAddress HostOf(string endpoint)
-        {
-            if (IPAddress.TryParse(endpoint, out var address))
-                return address;
-            int colon = endpoint.LastIndexOf(':');
-            string host = colon > 0 ? endpoint[..colon].Trim('[', ']') : endpoint;
-            return IPAddress.TryParse(host, out address) ? address : IPAddress.None;
-        }
+            Score = Clamp(finding.Score + options.FirstSeenModifier),
+            Modifier = (finding.Modifier ?? 0) + options.FirstSeenModifier,
+            Reason = finding.Reason + (finding.Kind == nameof(ThreatKind.DnsTunnel) ? " The baseline never asked for this domain." : " The baseline never saw this destination."),
+        };
 
         private PcapFinding WithAllowList(PcapFinding finding) => _allowText.Length == 0 ? finding : finding with { AllowList = _allowText };
 
@@ -840,8 +820,9 @@ public static class ThreatAnalyzer
                     else if (prevalence >= options.CommonPrevalence)
                         modifier -= options.PrevalenceModifier;
                 }
-                string client = row.Client.ToString(), server = row.Server?.ToString() ?? "";
                 var clientKey = AddressKey.From(row.Client)!.Value;
+                string client = Text(clientKey);
+                string server = row.Server is { } resolver ? Text(AddressKey.From(resolver)!.Value) : "";
                 string? clientName = _hostIndex.TryGetValue(clientKey, out int clientHost) ? NameOf(clientHost) : null;
                 string detail = reasons.Count > 0 ? "; " + string.Join("; ", reasons) : "";
                 _findings.Add(new PcapFinding
@@ -851,6 +832,7 @@ public static class ThreatAnalyzer
                     Source = client,
                     Destination = server.Length > 0 ? server : null,
                     Domain = row.Domain,
+                    NewSinceBaseline = options.BaselineDomains is { } asked ? !asked.Contains(row.Domain) : null,
                     SourceName = clientName,
                     Protocol = "DNS",
                     Reason = $"{Named(client, clientName)} asked {names:N0} distinct names under {row.Domain} in {row.Queries:N0} queries{detail}.",
@@ -898,15 +880,12 @@ public static class ThreatAnalyzer
             return byDomain;
         }
 
-        private string Text(int host) => _hosts[host].ToString();
+        /// <summary>A host as the topology names its node, so a finding's hosts match node ids (IPv6 in RFC 5952's form).</summary>
+        private string Text(int host) => Text(_hosts[host]);
 
-        private string Endpoint(int host, ushort port)
-        {
-            var key = _hosts[host];
-            if (port == 0)
-                return key.ToString();
-            return key.Version == 6 ? $"[{key}]:{port}" : $"{key}:{port}";
-        }
+        private static string Text(in AddressKey key) => NodeIds.Address(key.Version, key.High, key.Low);
+
+        private string Endpoint(int host, ushort port) => port == 0 ? Text(host) : NodeIds.Endpoint(Text(host), _hosts[host].Version, port);
 
         private static string Named(string address, string? name) => name is null ? address : $"{address} ({name})";
 
@@ -932,6 +911,7 @@ public static class ThreatAnalyzer
                 Modifier = modifier,
                 PrevalenceHosts = hosts,
                 Prevalence = prevalence,
+                NewSinceBaseline = options.BaselineHosts is { } seen ? !seen.Contains(_hosts[destination].ToIPAddress()) : null,
                 FirstSeen = Timestamps.FromUnixNanoseconds(firstNs),
                 LastSeen = Timestamps.FromUnixNanoseconds(lastNs),
                 Captures = _captureNames,

@@ -420,12 +420,13 @@ public static class KeyHosts
                 if (index.TryGetValue(edge.Source, out int from) && index.TryGetValue(edge.Destination, out int to) && from != to && !group[from] && !group[to])
                     directed.Add((from, to, Math.Max(1, edge.Bytes)));
             }
-            (_outStart, _outTargets, _outWeights) = Rows(n, directed.Select(e => (e.From, e.To, e.Bytes)));
+            (_outStart, _outTargets, _outWeights) = Rows(n, directed);
             _outTotal = new double[n];
             foreach (var (from, _, bytes) in directed)
                 _outTotal[from] += bytes;
-            var undirected = directed.SelectMany(e => new[] { (Math.Min(e.From, e.To), Math.Max(e.From, e.To)) }).Distinct()
-                .SelectMany(p => new[] { (p.Item1, p.Item2, 1.0), (p.Item2, p.Item1, 1.0) });
+            // Each pair of hosts once, in both directions, whichever way (or both) its edges ran.
+            var undirected = directed.Select(e => (Low: Math.Min(e.From, e.To), High: Math.Max(e.From, e.To))).Distinct()
+                .SelectMany(p => new[] { (p.Low, p.High, 1.0), (p.High, p.Low, 1.0) });
             (_start, _neighbours, _) = Rows(n, undirected);
         }
 
