@@ -86,7 +86,8 @@ internal static class CaptureSnapshot
         {
             throw new InvalidDataException("The capture snapshot is cut short.", e);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or DecoderFallbackException)
+        // A damaged string length is an IOException from BinaryReader, not an end of stream.
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or DecoderFallbackException or IOException)
         {
             throw new InvalidDataException("The capture snapshot is corrupt: " + e.Message, e);
         }
