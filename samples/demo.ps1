@@ -155,6 +155,24 @@ $steps = @(
             Write-Host 'Open layer3.html in a browser: pan, zoom, search, and click a host to see its neighbours.'
         }
     }
+    @{
+        Title    = 'The findings drawn on the planted capture''s graph (Export-PcapGraph -Finding, -Layout Responder)'
+        Requires = 'Find-PcapThreat'
+        Run      = {
+            $state.Planted ??= Import-Pcap -LiteralPath $PlantedSample
+            $topology = $state.Planted | Get-PcapTopology -Layer 3
+            $findings = @($state.Planted | Find-PcapThreat)
+            foreach ($extension in 'svg', 'png', 'html', 'pdf') {
+                $file = $topology | Export-PcapGraph -LiteralPath (Join-Path $OutDir "findings.$extension") -Finding $findings -Layout Responder -Force -PassThru
+                $written.Add($file.FullName)
+            }
+            $file = $topology | Export-PcapGraph -LiteralPath (Join-Path $OutDir 'key-hosts.png') -SizeBy Betweenness -MarkKeyHosts 5 -Force -PassThru
+            $written.Add($file.FullName)
+            Write-Host "$($findings.Count) findings drawn: each finding's edges in its severity's colour, numbered, the rest faded;"
+            Write-Host 'the internal subnet in the middle, the outside world around it by country. In findings.html, click a'
+            Write-Host 'finding in the list to select it. key-hosts.png sizes the hosts by betweenness and rings the top five.'
+        }
+    }
 )
 
 Write-Host "PcapViz demo on $Sample"

@@ -19,5 +19,6 @@ internal static class ErrorIds
     public const string GraphWriteError = "GraphWriteError";
     public const string InvalidTopology = "InvalidTopology";
     public const string MultipleTopologies = "MultipleTopologies";
+    public const string NoTopology = "NoTopology";
     public const string InvalidThreshold = "InvalidThreshold";
 }

@@ -33,6 +33,8 @@ public sealed class PcapObjectConverter : PSTypeConverter
                 return ToFlow(bag);
             if (destinationType == typeof(PcapTopology))
                 return ToTopology(bag);
+            if (destinationType == typeof(PcapFinding))
+                return ToFinding(bag);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException or PSInvalidCastException or ArgumentException)
         {
@@ -104,6 +106,31 @@ public sealed class PcapObjectConverter : PSTypeConverter
         IpProtocol = Optional<int>(bag, nameof(PcapFlow.IpProtocol)),
         EtherType = Get<int>(bag, nameof(PcapFlow.EtherType)),
     };
+
+    /// <summary>
+    /// Every settable property of a finding, by reflection: a finding has some forty, most nullable numbers, and a new
+    /// one comes back from CliXml without an edit here.
+    /// </summary>
+    private static PcapFinding ToFinding(PSObject bag)
+    {
+        var finding = new PcapFinding { Kind = Get<string>(bag, nameof(PcapFinding.Kind)), Source = Get<string>(bag, nameof(PcapFinding.Source)), Reason = Text(bag, nameof(PcapFinding.Reason)) ?? "" };
+        foreach (var property in typeof(PcapFinding).GetProperties())
+        {
+            if (property.SetMethod is null || bag.Properties[property.Name] is null)
+                continue;
+            object? value;
+            if (property.PropertyType == typeof(TextList))
+                value = new TextList(Texts(bag, property.Name));
+            else if (property.PropertyType == typeof(DateTimeOffset?))
+                value = Value(bag, property.Name) is null ? null : Time(bag, property.Name);
+            else if (Value(bag, property.Name) is { } raw)
+                value = LanguagePrimitives.ConvertTo(raw, Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType, System.Globalization.CultureInfo.InvariantCulture);
+            else
+                value = null;
+            property.SetValue(finding, value);
+        }
+        return finding;
+    }
 
     private static IEnumerable<PSObject> Items(PSObject bag, string name) => Value(bag, name) switch
     {

@@ -106,6 +106,9 @@ public sealed class ExportPcapGraphTests : IDisposable
         var refused = Export("-LiteralPath (Join-Path $dir 'locked.dot')", "shared_null_loopback_v4v6.pcap");
         var error = Assert.Single(refused.Errors);
         Assert.Equal("GraphWriteError", error.FullyQualifiedErrorId.Split(',')[0]);
+        // Core states the fact; the cmdlet says what to type.
+        Assert.DoesNotContain("-Force", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Equal("locked", File.ReadAllText(target));
         var forced = Export("-LiteralPath (Join-Path $dir 'locked.dot') -Force", "shared_null_loopback_v4v6.pcap");
         Assert.Empty(forced.Errors);

@@ -13,6 +13,9 @@
        and of `tshark -q -z conv,ip -r FILE` (measure.py).
     4. Once Get-PcapTopology exists: `Import-Pcap FILE | Get-PcapTopology -Layer 3` warm and fresh,
        and `-Layer 4` warm.
+    5. Graphs (graphs.ps1): Get-PcapKeyHost exact and sampled on the largest capture's layer 3 beside
+       networkx, and on a 100,000-node graph; Export-PcapGraph of 10,000 and 100,000 nodes to SVG, PNG
+       and HTML with folding off, beside Graphviz rendering the same graph.
     Prints a table and writes results.json and results.md to -OutDir. A report, not a test:
     no assertion on time, but any step that fails makes it fail.
 
@@ -275,6 +278,23 @@ Write-Host 'Targets (issue 2):'
 foreach ($line in $targets) { Write-Host "  $line" }
 foreach ($line in $notes) { Write-Host $line }
 
+# 5. Graphs: key hosts and picture export, beside networkx and Graphviz.
+Write-Host ''
+Write-Host 'Graphs (key hosts and export, inside one pwsh):'
+$graphsJson = Join-Path $OutDir 'graphs.json'
+$largest = $captures | Where-Object { -not $_.Fixed } | Sort-Object SizeMB | Select-Object -Last 1
+$oneMillion = $captures | Where-Object { -not $_.Fixed } | Sort-Object SizeMB | Select-Object -First 1
+& dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $BenchTools 'graphs.ps1') -ModulePath $ModulePath `
+    -KeyHostCapture $largest.File -ExportCapture $oneMillion.File -WorkDir $OutDir -ResultPath $graphsJson
+if ($LASTEXITCODE -ne 0) { throw "The graph runs failed (exit code $LASTEXITCODE)." }
+$graphResults = Get-Content -LiteralPath $graphsJson -Raw | ConvertFrom-Json
+$hundredThousand = @($graphResults.Graphs | Where-Object Nodes -GE 100000) | Select-Object -First 1
+if ($hundredThousand) {
+    Write-Host 'Targets (issue 14):'
+    Write-Host ('  Sampled betweenness + PageRank on {0:N0} nodes < 10 s: {1:N1} s' -f $hundredThousand.Nodes, $hundredThousand.KeyHostSeconds)
+    Write-Host ('  {0:N0}-node SVG < 20 s: {1:N1} s' -f $hundredThousand.Nodes, $hundredThousand.svgSeconds)
+}
+
 # Files for the README.
 $mdRows = foreach ($row in $rows) {
     '| ' + (($columns | ForEach-Object { $value = $row | Select-Object -Property @{ Name = 'v'; Expression = $_.Expression }; "$($value.v)" }) -join ' | ') + ' |'
@@ -289,7 +309,7 @@ $md = @(
     $notes | ForEach-Object { "$_  " }
 )
 Set-Content -LiteralPath (Join-Path $OutDir 'results.md') -Value $md -Encoding utf8NoBOM
-[pscustomobject]@{ Startup = $startup; ToolStartup = $toolStartup; Rows = @($rows); Notes = $notes } | ConvertTo-Json -Depth 4 |
+[pscustomobject]@{ Startup = $startup; ToolStartup = $toolStartup; Rows = @($rows); Graphs = $graphResults; Notes = $notes } | ConvertTo-Json -Depth 6 |
     Set-Content -LiteralPath (Join-Path $OutDir 'results.json') -Encoding utf8NoBOM
 Write-Host ''
 Write-Host "Wrote $(Join-Path $OutDir 'results.md') and results.json"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PcapViz.Core.Geo;
 using PcapViz.Core.Rendering.Layout;
+using PcapViz.Core.Topology;
 
 namespace PcapViz.Core.Rendering;
 
@@ -31,9 +32,18 @@ public static class GraphDrawingBuilder
         if (options.LayoutEngine == LayoutEngine.Graphviz && !GraphvizLayout.Programs.Contains(options.GraphvizLayout))
             throw new ArgumentException($"GraphvizLayout must be one of {string.Join(", ", GraphvizLayout.Programs)}, not '{options.GraphvizLayout}'.", nameof(options));
 
+        if (options.MaxEdges < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxEdges, "MaxEdges must be 0 (every edge) or more.");
+        if (options.MarkKeyHosts < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MarkKeyHosts, "MarkKeyHosts must be 0 or more.");
+
         progress?.Report(new DrawingProgress("Grouping nodes", 0));
         var nodes = DistinctNodes(topology.Nodes ?? []);
-        var (items, folded) = NodeFolding.Fold(nodes, topology.Layer, options.MaxNodes);
+        var topologyEdges = (topology.Edges ?? []).Where(e => e is not null).ToArray();
+        var marks = FindingMarks.Find(options.Findings ?? [], topology.Layer, nodes, topologyEdges);
+        var sizeOf = SizeValues(topology, nodes, options.SizeBy, cancellation);
+        var keyHosts = KeyHostMarks(nodes, sizeOf, options.SizeBy, options.MarkKeyHosts);
+        var (items, folded) = NodeFolding.Fold(nodes, topology.Layer, options.MaxNodes, Pinned(marks, keyHosts, options.MaxNodes));
         cancellation.ThrowIfCancellationRequested();
 
         var indexOfNode = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -44,23 +54,54 @@ public static class GraphDrawingBuilder
             foreach (var member in items[i].Members)
                 indexOfNode[member.Id] = i;
         }
-        var edgeGroups = GroupEdges(topology.Edges ?? [], indexOfNode);
+        var allGroups = GroupEdges(topologyEdges, indexOfNode);
+        var drawnFindings = MarkFindings(marks, items, indexOfNode, allGroups, out var nodeFindings);
+        var (edgeGroups, hiddenEdges, hiddenBytes) = Thin(allGroups, options.MaxEdges);
+        bool anyDrawnFinding = drawnFindings.Any(f => f.NotDrawn is null);
 
         // Style: colours, sizes, labels.
         var countryColors = DrawingStyle.CountryColors(items.Where(i => !i.IsInternal && i.Country is not null).Select(i => i.Country!));
+        var sizeValue = items.Select(item => ItemSize(item, sizeOf, options.SizeBy)).ToArray();
+        double maxSize = sizeValue.Length == 0 ? 0 : sizeValue.Max();
         long maxTraffic = items.Count == 0 ? 0 : items.Max(i => i.Traffic);
         // The same metrics GraphDrawing gives its writers: FontSize, LineHeight = 1.25 em, LabelGap = 0.25 em.
         const double fontSize = DrawingStyle.FontSize, lineHeight = fontSize * 1.25, labelGap = fontSize * 0.25;
         var labels = new IReadOnlyList<string>[items.Count];
         var radius = new double[items.Count];
         var fill = new string[items.Count];
+        var stroke = new string[items.Count];
+        var keyMark = new KeyHostMark?[items.Count];
         var layoutGraph = new LayoutGraph(items.Count);
         for (int i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            labels[i] = item.IsGroup ? GroupLabel(item) : NodeLabel(item.Node!);
-            radius[i] = DrawingStyle.Radius(item.Traffic, maxTraffic);
+            var lines = new List<string>(item.IsGroup ? GroupLabel(item) : NodeLabel(item.Node!));
+            if (item.Node is { } node && keyHosts.TryGetValue(node.Id, out var mark))
+            {
+                keyMark[i] = mark;
+                lines.Add("key host #" + mark.Rank.ToString(CultureInfo.InvariantCulture) + " (" + DrawingStyle.MeasureName(options.SizeBy) + ")");
+            }
+            // A finding with no edge in the picture is named on its host.
+            foreach (int f in nodeFindings[i])
+            {
+                if (drawnFindings[f].Edges == 0)
+                    lines.Add(drawnFindings[f].Tag);
+            }
+            labels[i] = lines;
+            radius[i] = options.SizeBy == NodeSizeMeasure.Traffic
+                ? DrawingStyle.Radius(item.Traffic, maxTraffic)
+                : DrawingStyle.Radius(sizeValue[i], maxSize);
             fill[i] = FillColor(item, topology.Layer, countryColors);
+            stroke[i] = item.IsGroup ? "#333333" : DrawingStyle.Darker(fill[i]);
+            if (nodeFindings[i].Count > 0)
+            {
+                stroke[i] = drawnFindings[nodeFindings[i][0]].Color;
+            }
+            else if (anyDrawnFinding)
+            {
+                fill[i] = DrawingStyle.Faded(fill[i]);
+                stroke[i] = DrawingStyle.Faded(stroke[i]);
+            }
             double labelWidth = labels[i].Count == 0 ? 0 : labels[i].Max(TextMeasure.Width) * fontSize;
             layoutGraph.SetBox(i, Math.Max(radius[i], labelWidth / 2), radius[i], radius[i] + labelGap + labels[i].Count * lineHeight);
         }
@@ -70,6 +111,15 @@ public static class GraphDrawingBuilder
         // Layout.
         var activity = $"Laying out {items.Count.ToString("N0", CultureInfo.InvariantCulture)} nodes";
         progress?.Report(new DrawingProgress(activity, 5));
+        int lastPercent = -1;
+        void Report(double fraction)
+        {
+            int percent = 5 + (int)(fraction * 90);
+            if (percent == lastPercent)
+                return;
+            lastPercent = percent;
+            progress!.Report(new DrawingProgress(activity, percent));
+        }
         LayoutResult layout;
         if (options.LayoutEngine == LayoutEngine.Graphviz)
         {
@@ -77,17 +127,14 @@ public static class GraphDrawingBuilder
             OverlapRemoval.Run(gx, gy, layoutGraph.HalfWidth, layoutGraph.Above, layoutGraph.Below, NetworkLayout.Padding, cancellation);
             layout = NetworkLayout.Normalize(layoutGraph, gx, gy);
         }
+        else if (options.Layout == GraphLayout.Responder)
+        {
+            var cluster = items.Select(item => NodeFolding.ClusterOf(item, topology.Layer)).ToArray();
+            var ringOrder = items.Select(item => (item.Country ?? "~", item.Node?.Asn ?? long.MaxValue, item.Traffic)).ToArray();
+            layout = ResponderLayout.Run(layoutGraph, cluster, ringOrder, cancellation, progress is null ? null : Report);
+        }
         else
         {
-            int lastPercent = -1;
-            void Report(double fraction)
-            {
-                int percent = 5 + (int)(fraction * 90);
-                if (percent == lastPercent)
-                    return;
-                lastPercent = percent;
-                progress!.Report(new DrawingProgress(activity, percent));
-            }
             layout = NetworkLayout.Run(layoutGraph, cancellation, progress is null ? null : Report);
         }
         cancellation.ThrowIfCancellationRequested();
@@ -97,15 +144,44 @@ public static class GraphDrawingBuilder
         {
             var item = items[i];
             drawnNodes[i] = new DrawnNode(item.Id, labels[i], Math.Round(layout.X[i], 2), Math.Round(layout.Y[i], 2), radius[i], fill[i],
-                item.IsGroup ? "#333333" : DrawingStyle.Darker(fill[i]), item.Node, item.IsGroup ? item.Members.Count : 0)
+                stroke[i], item.Node, item.IsGroup ? item.Members.Count : 0)
             {
                 Members = item.IsGroup ? item.Members.ToArray() : [],
+                Findings = nodeFindings[i],
+                KeyHost = keyMark[i],
+                SizeValue = sizeValue[i],
             };
         }
 
         long maxBytes = edgeGroups.Count == 0 ? 0 : edgeGroups.Max(e => e.Bytes);
-        var drawnEdges = edgeGroups.Select(e => new DrawnEdge(items[e.Source].Id, items[e.Destination].Id, DrawingStyle.EdgeWidth(e.Bytes, maxBytes),
-            DrawingStyle.EdgeColor, EdgeLabel(e.Bytes, e.Protocols, options.EdgeLabel), e.Packets, e.Bytes, e.Protocols, e.Edges)).ToArray();
+        var heavy = options.Layout == GraphLayout.Responder ? HeavyEdges(edgeGroups) : null;
+        var drawnEdges = edgeGroups.Select(e =>
+        {
+            var label = EdgeLabel(e.Bytes, e.Packets, e.Protocols, options.EdgeLabel);
+            string color = DrawingStyle.EdgeColor;
+            double width = DrawingStyle.EdgeWidth(e.Bytes, maxBytes);
+            if (e.Findings.Count > 0)
+            {
+                color = drawnFindings[e.Findings[0]].Color;
+                width = Math.Max(width, DrawingStyle.FindingEdgeWidth);
+                var tags = string.Join(", ", e.Findings.Take(3).Select(f => drawnFindings[f].Tag)) + (e.Findings.Count > 3 ? ", +" + (e.Findings.Count - 3).ToString(CultureInfo.InvariantCulture) : "");
+                label = label is null ? tags : tags + "\n" + label;
+            }
+            else if (heavy is not null && !heavy.Contains(e))
+            {
+                color = DrawingStyle.LightEdgeColor;
+                width = DrawingStyle.MinEdgeWidth;
+                label = null;
+            }
+            else if (anyDrawnFinding)
+            {
+                color = DrawingStyle.Faded(color);
+            }
+            return new DrawnEdge(items[e.Source].Id, items[e.Destination].Id, width, color, label, e.Packets, e.Bytes, e.Protocols, e.Edges)
+            {
+                Findings = e.Findings,
+            };
+        }).ToArray();
 
         progress?.Report(new DrawingProgress("Done", 100));
         return new GraphDrawing
@@ -114,7 +190,7 @@ public static class GraphDrawingBuilder
             Layer = topology.Layer,
             Nodes = drawnNodes,
             Edges = drawnEdges,
-            Legend = Legend(items, topology.Layer, countryColors),
+            Legend = Legend(items, topology.Layer, countryColors, drawnFindings, keyHosts.Count, options.SizeBy),
             Width = Math.Ceiling(layout.Width),
             Height = Math.Ceiling(layout.Height),
             Attributions = options.Attributions?.ToArray()
@@ -122,7 +198,177 @@ public static class GraphDrawingBuilder
             FoldedNodes = folded,
             FontSize = DrawingStyle.FontSize,
             EdgeFontSize = DrawingStyle.EdgeFontSize,
+            Findings = drawnFindings,
+            HiddenEdges = hiddenEdges,
+            HiddenEdgeBytes = hiddenBytes,
+            SizeBy = options.SizeBy.ToString(),
         };
+    }
+
+    /// <summary>Per node id, the value its size follows; empty for traffic, which the fold already knows.</summary>
+    private static Dictionary<string, double> SizeValues(PcapTopology topology, List<PcapNode> nodes, NodeSizeMeasure measure, CancellationToken cancellation)
+    {
+        if (measure == NodeSizeMeasure.Traffic)
+            return nodes.ToDictionary(n => n.Id, n => (double)NodeFolding.Traffic(n), StringComparer.Ordinal);
+        var by = measure switch
+        {
+            NodeSizeMeasure.Degree => KeyHostRanking.Degree,
+            NodeSizeMeasure.PageRank => KeyHostRanking.PageRank,
+            NodeSizeMeasure.CoreNumber => KeyHostRanking.CoreNumber,
+            _ => KeyHostRanking.Betweenness,
+        };
+        var ranked = KeyHosts.Rank(topology, new KeyHostOptions { By = by }, cancellation);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var host in ranked)
+            values.TryAdd(host.Host, host.Score);
+        return values;
+    }
+
+    /// <summary>The top hosts by the size measure, ties by id.</summary>
+    private static Dictionary<string, KeyHostMark> KeyHostMarks(List<PcapNode> nodes, Dictionary<string, double> sizeOf, NodeSizeMeasure measure, int count)
+    {
+        var marks = new Dictionary<string, KeyHostMark>(StringComparer.Ordinal);
+        if (count == 0)
+            return marks;
+        var top = nodes.Select(n => (n.Id, Value: sizeOf.GetValueOrDefault(n.Id)))
+            .OrderByDescending(t => t.Value).ThenBy(t => t.Id, StringComparer.Ordinal).Take(count);
+        int rank = 0;
+        foreach (var (id, value) in top)
+            marks[id] = new KeyHostMark(++rank, measure.ToString(), value);
+        return marks;
+    }
+
+    /// <summary>
+    /// The nodes kept out of folding: those of the findings (highest score first), then the marked key hosts, up to
+    /// half the drawing's nodes so folding still has room to work.
+    /// </summary>
+    private static HashSet<string>? Pinned(FindingMarks marks, Dictionary<string, KeyHostMark> keyHosts, int maxNodes)
+    {
+        if (maxNodes <= 0 || (marks.Findings.Length == 0 && keyHosts.Count == 0))
+            return null;
+        int room = Math.Max(1, maxNodes / 2);
+        var pinned = new HashSet<string>(StringComparer.Ordinal);
+        for (int f = 0; f < marks.Findings.Length && pinned.Count < room; f++)
+        {
+            foreach (var edge in marks.Edges[f].OrderByDescending(e => e.Bytes).Take(room))
+            {
+                pinned.Add(edge.Source);
+                pinned.Add(edge.Destination);
+            }
+            foreach (var id in marks.OrphanNodes[f].Take(room))
+                pinned.Add(id);
+        }
+        foreach (var (id, _) in keyHosts.OrderBy(k => k.Value.Rank))
+        {
+            if (pinned.Count >= room)
+                break;
+            pinned.Add(id);
+        }
+        return pinned;
+    }
+
+    /// <summary>
+    /// Numbers the findings, gives each its colour, and puts its index on the drawn edges that carry its conversation
+    /// and on their ends (or, with no edge, on its hosts' nodes); a finding with nothing here is kept with the reason.
+    /// </summary>
+    private static DrawnFinding[] MarkFindings(FindingMarks marks, List<DrawItem> items, Dictionary<string, int> indexOfNode, List<EdgeGroup> groups,
+        out List<int>[] nodeFindings)
+    {
+        var nodeLists = new List<int>[items.Count];
+        for (int i = 0; i < nodeLists.Length; i++)
+            nodeLists[i] = [];
+        nodeFindings = nodeLists;
+        var groupOf = new Dictionary<(int, int), EdgeGroup>();
+        foreach (var group in groups)
+            groupOf[(group.Source, group.Destination)] = group;
+        var result = new DrawnFinding[marks.Findings.Length];
+        for (int f = 0; f < result.Length; f++)
+        {
+            var finding = marks.Findings[f];
+            var color = DrawingStyle.SeverityColor(finding.Severity);
+            var onNodes = new SortedSet<int>();
+            var onGroups = new HashSet<EdgeGroup>();
+            int? source = null, destination = null;
+            foreach (var edge in marks.Edges[f])
+            {
+                int a = indexOfNode[edge.Source], b = indexOfNode[edge.Destination];
+                if (onGroups.Add(groupOf[(a, b)]))
+                    groupOf[(a, b)].Findings.Add(f);
+                onNodes.Add(a);
+                onNodes.Add(b);
+                bool forward = AddressOf(items[a], edge.Source) == finding.Source;
+                source ??= forward ? a : b;
+                destination ??= forward ? b : a;
+            }
+            if (marks.Edges[f].Count == 0)
+            {
+                foreach (var id in marks.OrphanNodes[f])
+                {
+                    int i = indexOfNode[id];
+                    onNodes.Add(i);
+                    if (AddressOf(items[i], id) == finding.Source)
+                        source ??= i;
+                    else
+                        destination ??= i;
+                }
+            }
+            foreach (int i in onNodes)
+                nodeLists[i].Add(f);
+            result[f] = new DrawnFinding(f + 1, finding, color, source is { } s ? items[s].Id : null, destination is { } d ? items[d].Id : null, onGroups.Count)
+            {
+                NotDrawn = marks.NotDrawn[f],
+                OnGroup = onNodes.Any(i => items[i].IsGroup),
+            };
+        }
+        return result;
+    }
+
+    private static string AddressOf(DrawItem item, string nodeId) =>
+        item.Node?.Address ?? item.Members.FirstOrDefault(m => m.Id == nodeId)?.Address ?? nodeId;
+
+    /// <summary>Above <paramref name="maxEdges"/>, the heaviest edges and every edge of a finding; the rest counted.</summary>
+    private static (List<EdgeGroup> Kept, int Hidden, long HiddenBytes) Thin(List<EdgeGroup> groups, int maxEdges)
+    {
+        if (maxEdges == 0 || groups.Count <= maxEdges)
+            return (groups, 0, 0);
+        var kept = new List<EdgeGroup>(maxEdges);
+        int hidden = 0;
+        long hiddenBytes = 0;
+        int room = Math.Max(0, maxEdges - groups.Count(g => g.Findings.Count > 0));
+        // Groups come heaviest first.
+        foreach (var group in groups)
+        {
+            if (group.Findings.Count > 0 || room-- > 0)
+            {
+                kept.Add(group);
+                continue;
+            }
+            hidden += group.Edges.Count;
+            hiddenBytes += group.Bytes;
+        }
+        return (kept, hidden, hiddenBytes);
+    }
+
+    /// <summary>
+    /// The edges the responder layout draws at full weight: the 15 heaviest, and any with at least a tenth of the
+    /// heaviest's bytes. The rest are drawn thin, light and unlabelled, so a knot of small flows does not hide what
+    /// matters (their figures stay in the tooltip).
+    /// </summary>
+    private static HashSet<EdgeGroup> HeavyEdges(List<EdgeGroup> groups)
+    {
+        const int alwaysHeavy = 15;
+        const double shareOfHeaviest = 0.1;
+        long heaviest = groups.Count == 0 ? 0 : groups.Max(g => g.Bytes);
+        return groups.Where((g, i) => i < alwaysHeavy || g.Bytes >= heaviest * shareOfHeaviest).ToHashSet();
+    }
+
+    /// <summary>A node's size value; a group's is its members' total (their largest, for core numbers).</summary>
+    private static double ItemSize(DrawItem item, Dictionary<string, double> sizeOf, NodeSizeMeasure measure)
+    {
+        if (item.Node is { } node)
+            return sizeOf.GetValueOrDefault(node.Id);
+        var values = item.Members.Select(m => sizeOf.GetValueOrDefault(m.Id));
+        return measure == NodeSizeMeasure.CoreNumber ? values.DefaultIfEmpty().Max() : values.Sum();
     }
 
     /// <summary>"Layer 3 — a.pcap, b.pcap" (file names only; "and N more" past three).</summary>
@@ -158,9 +404,11 @@ public static class GraphDrawingBuilder
         return lines;
     }
 
-    private static string? EdgeLabel(long bytes, IReadOnlyList<string> protocols, EdgeLabelMode mode) => mode switch
+    private static string? EdgeLabel(long bytes, long packets, IReadOnlyList<string> protocols, EdgeLabelMode mode) => mode switch
     {
         EdgeLabelMode.None => null,
+        EdgeLabelMode.Exact => bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes" + (protocols.Count == 0 ? "" : " (" + DrawingStyle.ProtocolList(protocols) + ")")
+            + "\n" + packets.ToString("N0", CultureInfo.InvariantCulture) + (packets == 1 ? " packet" : " packets"),
         EdgeLabelMode.Bytes => DrawingStyle.HumanBytes(bytes),
         EdgeLabelMode.Protocols => DrawingStyle.ProtocolList(protocols),
         _ => protocols.Count == 0 ? DrawingStyle.HumanBytes(bytes) : DrawingStyle.HumanBytes(bytes) + " (" + DrawingStyle.ProtocolList(protocols) + ")",
@@ -175,9 +423,17 @@ public static class GraphDrawingBuilder
         return item.Country is not null && countryColors.TryGetValue(item.Country, out var color) ? color : DrawingStyle.UnknownCountryColor;
     }
 
-    private static IReadOnlyList<LegendEntry> Legend(List<DrawItem> items, int layer, Dictionary<string, string> countryColors)
+    private static IReadOnlyList<LegendEntry> Legend(List<DrawItem> items, int layer, Dictionary<string, string> countryColors, DrawnFinding[] findings,
+        int keyHosts, NodeSizeMeasure sizeBy)
     {
         var legend = new List<LegendEntry>();
+        if (keyHosts > 0)
+            legend.Add(new LegendEntry("#ffffff", "Double ring: top " + keyHosts.ToString(CultureInfo.InvariantCulture) + " by " + DrawingStyle.MeasureName(sizeBy)));
+        foreach (var severity in new[] { "Critical", "High", "Medium", "Low" })
+        {
+            if (findings.Any(f => f.NotDrawn is null && f.Finding.Severity == severity))
+                legend.Add(new LegendEntry(DrawingStyle.SeverityColor(severity), severity + " finding"));
+        }
         if (layer == 2)
         {
             if (items.Any(i => !i.IsInternal))
@@ -230,6 +486,8 @@ public static class GraphDrawingBuilder
         public long Bytes { get; set; }
         public List<string> Protocols { get; } = [];
         public List<PcapEdge> Edges { get; } = [];
+        /// <summary>Indexes of the findings this edge shows.</summary>
+        public List<int> Findings { get; } = [];
     }
 
     /// <summary>Sums topology edges between the same two drawn nodes: exact totals, protocols in order of first appearance.</summary>

@@ -13,6 +13,7 @@ public static class GraphFiles
         ".graphml" => GraphFormat.GraphMl,
         ".json" => GraphFormat.Json,
         ".html" or ".htm" => GraphFormat.Html,
+        ".pdf" => GraphFormat.Pdf,
         _ => null,
     };
 
@@ -24,8 +25,15 @@ public static class GraphFiles
         GraphFormat.GraphMl => new GraphMlWriter(),
         GraphFormat.Json => new JsonWriter(),
         GraphFormat.Html => new HtmlWriter(),
+        GraphFormat.Pdf => new PdfWriter(),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown graph format."),
     };
+
+    /// <summary>The file to write is read-only and overwriting read-only files was not asked for.</summary>
+    public sealed class ReadOnlyTargetException(string path) : UnauthorizedAccessException($"'{path}' is read-only.")
+    {
+        public string Path { get; } = path;
+    }
 
     /// <summary>
     /// Writes to a temporary file beside the target and moves it into place only when complete, so a failure or a
@@ -51,7 +59,7 @@ public static class GraphFiles
             }
             else if (File.Exists(path) && (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
             {
-                throw new UnauthorizedAccessException($"'{path}' is read-only; use -Force to overwrite it.");
+                throw new ReadOnlyTargetException(path);
             }
             File.Move(temporary, path, overwrite: true);
         }

@@ -5,7 +5,7 @@ using PcapViz.Core.Rendering.Layout;
 namespace PcapViz.PowerShell.Commands;
 
 /// <summary>
-/// <para type="synopsis">Draws a topology as SVG, PNG, DOT, GraphML, JSON or interactive HTML.</para>
+/// <para type="synopsis">Draws a topology as SVG, PNG, PDF, DOT, GraphML, JSON or interactive HTML, with findings and key hosts marked.</para>
 /// </summary>
 [Cmdlet(VerbsData.Export, "PcapGraph", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -16,10 +16,16 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<PcapTopology> _topologies = [];
+    private readonly List<PcapFinding> _findings = [];
 
     /// <summary>The topology to draw, from Get-PcapTopology.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    public PcapTopology InputObject { get; set; } = null!;
+    [Parameter(ValueFromPipeline = true)]
+    public PcapTopology? InputObject { get; set; }
+
+    /// <summary>Findings to draw on the topology, from Find-PcapThreat: piped with the topology, or given here.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [AllowEmptyCollection]
+    public PcapFinding[]? Finding { get; set; }
 
     /// <summary>The file to write; its extension chooses the format unless -Format says otherwise.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -42,6 +48,24 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int MaxNodes { get; set; } = 500;
+
+    /// <summary>Above this many edges the lightest are left out (never a finding's); 0 draws every edge.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaxEdges { get; set; } = 2000;
+
+    /// <summary>Force (connected hosts together) or Responder (subnets in the middle, the outside world around them by country).</summary>
+    [Parameter]
+    public GraphLayout Layout { get; set; } = GraphLayout.Force;
+
+    /// <summary>What node size shows: Traffic, or a key-host centrality (Degree, Betweenness, PageRank, CoreNumber).</summary>
+    [Parameter]
+    public NodeSizeMeasure SizeBy { get; set; } = NodeSizeMeasure.Traffic;
+
+    /// <summary>Mark the top N hosts by -SizeBy with their rank (a double ring) and keep them out of folding.</summary>
+    [Parameter]
+    [ValidateRange(0, 10_000)]
+    public int MarkKeyHosts { get; set; }
 
     [Parameter]
     public LayoutEngine LayoutEngine { get; set; } = LayoutEngine.Default;
@@ -68,26 +92,42 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
+        if (Finding is not null)
+        {
+            _findings.AddRange(Finding.Where(f => f is not null));
+            // A -Finding argument is bound once, not per pipeline object: take it once.
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Finding)) || MyInvocation.ExpectingInput)
+                Finding = null;
+        }
+        if (InputObject is null)
+            return;
         if (_topologies.Count == 0)
         {
             _topologies.Add(InputObject);
+            InputObject = null;
             return;
         }
         WriteError(new ErrorRecord(
             new ArgumentException("Export-PcapGraph draws one topology per file; pipe every capture into one Get-PcapTopology to draw them together."),
             ErrorIds.MultipleTopologies, ErrorCategory.InvalidArgument, InputObject));
+        InputObject = null;
     }
 
     protected override void EndProcessing()
     {
         if (_topologies.Count == 0)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("Export-PcapGraph was given no topology to draw; pipe one from Get-PcapTopology (findings alone are not a picture)."),
+                ErrorIds.NoTopology, ErrorCategory.InvalidArgument, _findings.Count > 0 ? _findings[0] : null));
             return;
+        }
         var target = GetUnresolvedProviderPathFromPSPath(ParameterSetName == LiteralPathSet ? LiteralPath : Path);
         var format = Format ?? GraphFiles.FormatOf(target);
         if (format is null)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"Cannot tell the format of '{target}' from its extension; use -Format (Svg, Png, Dot, GraphMl, Json or Html)."),
+                new ArgumentException($"Cannot tell the format of '{target}' from its extension; use -Format ({string.Join(", ", Enum.GetNames<GraphFormat>())})."),
                 ErrorIds.UnknownGraphFormat, ErrorCategory.InvalidArgument, target));
             return;
         }
@@ -108,14 +148,30 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
             GraphvizLayout = GraphvizLayout,
             Title = Title,
             Attributions = topology.Attributions.Length > 0 ? topology.Attributions : null,
+            MaxEdges = MaxEdges,
+            Layout = Layout,
+            Findings = _findings.Distinct().ToArray(),
+            SizeBy = SizeBy,
+            MarkKeyHosts = MarkKeyHosts,
         };
         try
         {
-            WriteProgress(new ProgressRecord(1, "Export-PcapGraph", $"Laying out {topology.Nodes.Length} nodes"));
-            var drawing = GraphDrawingBuilder.Build(topology, options, _stopping.Token);
+            // Layout is the long part: it reports 0-95%, and writing takes the rest.
+            var progress = new SynchronousProgress<DrawingProgress>(p =>
+                WriteProgress(new ProgressRecord(1, "Export-PcapGraph", p.Activity) { PercentComplete = Math.Clamp(p.PercentComplete * 9 / 10, 0, 90) }));
+            var drawing = GraphDrawingBuilder.Build(topology, options, progress, _stopping.Token);
             if (drawing.FoldedNodes > 0)
                 WriteWarning($"{drawing.FoldedNodes} of {topology.Nodes.Length} nodes were folded into groups to keep the picture readable; use -MaxNodes 0 to draw every node.");
-            WriteProgress(new ProgressRecord(1, "Export-PcapGraph", $"Writing {System.IO.Path.GetFileName(target)}"));
+            if (drawing.HiddenEdges > 0)
+                WriteWarning($"{drawing.HiddenEdges} light edges were left out to keep the picture readable; use -MaxEdges 0 to draw every edge.");
+            foreach (var reason in drawing.Findings.Where(f => f.NotDrawn is not null).GroupBy(f => f.NotDrawn))
+            {
+                var numbers = string.Join(", ", reason.Select(f => "#" + f.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                WriteWarning(reason.Count() == 1
+                    ? $"Finding {numbers} ({reason.First().Finding.Kind}, {Core.InertText.Of(reason.First().Between)}) is not drawn: {reason.Key}. It is listed in the picture's findings panel."
+                    : $"Findings {numbers} are not drawn: {reason.Key}. They are listed in the picture's findings panel.");
+            }
+            WriteProgress(new ProgressRecord(1, "Export-PcapGraph", $"Writing {System.IO.Path.GetFileName(target)}") { PercentComplete = 90 });
             GraphFiles.Write(drawing, format.Value, target, Force, _stopping.Token);
             WriteProgress(new ProgressRecord(1, "Export-PcapGraph", "Done") { RecordType = ProgressRecordType.Completed });
         }
@@ -138,7 +194,10 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.GraphWriteError, e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, target));
+            var record = new ErrorRecord(e, ErrorIds.GraphWriteError, e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, target);
+            if (e is GraphFiles.ReadOnlyTargetException)
+                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Use -Force to overwrite a read-only file." };
+            WriteError(record);
             return;
         }
         if (PassThru)

@@ -272,7 +272,7 @@ public sealed class FindPcapThreatCommand : CaptureInputCmdlet
         if (_captures.Count == 0)
             return;
         var clock = Stopwatch.StartNew();
-        var progress = new SynchronousProgress(p =>
+        var progress = new SynchronousProgress<ThreatProgress>(p =>
         {
             var record = new ProgressRecord(ProgressActivityId, "Finding threats", p.Activity) { PercentComplete = p.PercentComplete };
             if (p.PercentComplete >= 100)
@@ -297,12 +297,6 @@ public sealed class FindPcapThreatCommand : CaptureInputCmdlet
             if (finding.Score >= MinimumScore)
                 WriteObject(finding);
         }
-    }
-
-    /// <summary>Reports on the calling thread, at once: the analysis runs on the pipeline thread, where WriteProgress may be called.</summary>
-    private sealed class SynchronousProgress(Action<ThreatProgress> report) : IProgress<ThreatProgress>
-    {
-        public void Report(ThreatProgress value) => report(value);
     }
 }
 

@@ -71,6 +71,8 @@
       var classes = [];
       if (node.label) { item.data.label = node.label; }
       if (node.group) { classes.push('group'); }
+      if (node.finding) { classes.push('finding'); }
+      if (node.key) { classes.push('key'); }
       if (major[index]) { classes.push('major'); }
       item.classes = classes.join(' ');
       elements.push(item);
@@ -79,6 +81,7 @@
       var item = { group: 'edges', data: { id: edge.id, i: index, source: edge.source, target: edge.target, w: edge.width, color: edge.color } };
       // One line along the edge: the labels of the two directions between a pair then sit on their own curves.
       if (edge.label) { item.data.label = edge.label.split('\n').join(' \u00b7 '); }
+      if (edge.finding) { item.classes = 'finding'; }
       elements.push(item);
     });
 
@@ -90,6 +93,9 @@
       { selector: 'node.group', style: { 'border-style': 'dashed', 'border-width': 1.6 } },
       { selector: 'edge', style: { 'width': 'data(w)', 'line-color': 'data(color)', 'target-arrow-color': 'data(color)', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8, 'curve-style': big ? 'straight' : 'bezier', 'control-point-step-size': 40, 'opacity': 0.85 } },
       { selector: edgeLabels ? 'edge[label]' : 'edge.highlight[label]', style: { 'label': 'data(label)', 'edge-text-rotation': 'autorotate', 'font-family': font, 'font-size': 9.5, 'color': '#404040', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-background-padding': 2, 'text-background-shape': 'roundrectangle', 'min-zoomed-font-size': 8 } },
+      { selector: 'edge.finding', style: { 'opacity': 1, 'z-index': 8, 'label': 'data(label)', 'edge-text-rotation': 'autorotate', 'font-family': font, 'font-size': 10, 'font-weight': 'bold', 'color': '#222222', 'text-background-color': '#ffffff', 'text-background-opacity': 0.9, 'text-background-padding': 2, 'min-zoomed-font-size': 0 } },
+      { selector: 'node.finding', style: { 'border-width': 3, 'z-index': 7 } },
+      { selector: 'node.key', style: { 'border-width': 3, 'border-style': 'double', 'border-color': '#222222' } },
       { selector: '.faded', style: { 'opacity': 0.12 } },
       { selector: 'edge.faded', style: { 'opacity': 0.05 } },
       { selector: 'node.highlight', style: { 'border-width': 3, 'border-color': '#222222', 'z-index': 10 } },
@@ -120,6 +126,7 @@
     wireDetails(cy, data);
     wireHighlight(cy);
     wireSearch(cy, data);
+    wireFindings(cy, data);
     byId('fit').addEventListener('click', function () { cy.fit(undefined, 30); });
 
     cy.ready(function () {
@@ -172,7 +179,10 @@
 
   function wireHighlight(cy) {
     cy.on('tap', function (event) {
-      if (event.target === cy) { cy.batch(function () { clearHighlight(cy); }); }
+      if (event.target === cy) {
+        cy.batch(function () { clearHighlight(cy); });
+        document.querySelectorAll('#finding-list button').forEach(function (button) { button.setAttribute('aria-pressed', 'false'); });
+      }
     });
     cy.on('tap', 'node', function (event) {
       cy.batch(function () {
@@ -190,6 +200,67 @@
         keep.addClass('highlight');
       });
     });
+  }
+
+  // The findings list: a click selects the finding's edges and hosts, fades the rest and brings them into view.
+  // A link can name one: page.html#finding=2 opens with finding 2 selected.
+  function wireFindings(cy, data) {
+    var findings = data.findings || [];
+    if (findings.length === 0) { return; }
+    var section = byId('findings');
+    var list = byId('finding-list');
+    var buttons = [];
+
+    function select(index) {
+      var finding = findings[index];
+      var chosen = cy.collection();
+      finding.nodes.concat(finding.edges).forEach(function (id) { chosen = chosen.union(cy.getElementById(id)); });
+      chosen = chosen.union(chosen.edges().connectedNodes());
+      cy.batch(function () {
+        clearHighlight(cy);
+        if (chosen.length > 0) {
+          cy.elements().not(chosen).addClass('faded');
+          chosen.addClass('highlight');
+        }
+      });
+      buttons.forEach(function (button, i) { button.setAttribute('aria-pressed', i === index ? 'true' : 'false'); });
+      if (chosen.length > 0) {
+        cy.fit(chosen, 80);
+        if (cy.zoom() > 2) { cy.zoom({ level: 2, position: chosen.first().position() }); }
+      }
+      status.setAttribute('data-selected-finding', String(finding.number));
+      status.setAttribute('data-selected-edges', String(chosen.edges().length));
+      status.setAttribute('data-selected-nodes', String(chosen.nodes().length));
+    }
+
+    findings.forEach(function (finding, index) {
+      var item = element('li');
+      var button = element('button');
+      button.type = 'button';
+      button.setAttribute('aria-pressed', 'false');
+      var swatch = element('span', 'swatch');
+      swatch.style.backgroundColor = finding.color;
+      if (finding.note && finding.nodes.length === 0) { swatch.style.opacity = '0.35'; }
+      button.appendChild(swatch);
+      var text = element('span');
+      text.appendChild(element('div', 'what', '#' + finding.number + ' ' + finding.severity + ' ' + finding.kind + ' (' + finding.score.toFixed(2) + ')'));
+      text.appendChild(element('div', 'between', finding.between));
+      if (finding.note) { text.appendChild(element('div', 'note', finding.note)); }
+      button.appendChild(text);
+      button.title = finding.reason;
+      button.addEventListener('click', function () { select(index); });
+      item.appendChild(button);
+      list.appendChild(item);
+      buttons.push(button);
+    });
+    section.hidden = false;
+    status.setAttribute('data-finding-count', String(findings.length));
+
+    var match = /^#finding=(\d+)$/.exec(location.hash);
+    if (match) {
+      var wanted = parseInt(match[1], 10) - 1;
+      if (wanted >= 0 && wanted < findings.length) { select(wanted); }
+    }
   }
 
   function wireSearch(cy, data) {

@@ -10,6 +10,11 @@ internal static class DrawingStyle
     public const string UnicastMacColor = "#4e79a7";
     public const string GroupMacColor = "#f28e2b";
     public const string EdgeColor = "#8b96a3";
+    /// <summary>The thin edges the responder layout draws below its heavy ones.</summary>
+    public const string LightEdgeColor = "#d3d8de";
+
+    /// <summary>Findings' edges are drawn at least this wide, so a light but suspicious flow is seen.</summary>
+    public const double FindingEdgeWidth = 3;
 
     public const double FontSize = 11;
     public const double EdgeFontSize = 9;
@@ -56,6 +61,33 @@ internal static class DrawingStyle
         return colors;
     }
 
+    /// <summary>Colours by severity, as RITA's bands name them: red, orange, amber, violet (told apart from the country palette by weight and place on top).</summary>
+    public static string SeverityColor(string severity) => severity switch
+    {
+        "Critical" => "#c92a2a",
+        "High" => "#e8590c",
+        "Medium" => "#e0a800",
+        _ => "#7048e8",
+    };
+
+    /// <summary>"betweenness", "PageRank", ...: a measure as a label line names it.</summary>
+    public static string MeasureName(NodeSizeMeasure measure) => measure switch
+    {
+        NodeSizeMeasure.Traffic => "traffic",
+        NodeSizeMeasure.Degree => "degree",
+        NodeSizeMeasure.Betweenness => "betweenness",
+        NodeSizeMeasure.PageRank => "PageRank",
+        _ => "core number",
+    };
+
+    /// <summary>The colour two thirds of the way to white: what is not part of any finding, when findings are drawn.</summary>
+    public static string Faded(string hex)
+    {
+        int r = Convert.ToInt32(hex.Substring(1, 2), 16), g = Convert.ToInt32(hex.Substring(3, 2), 16), b = Convert.ToInt32(hex.Substring(5, 2), 16);
+        static int Toward(int c) => c + (int)Math.Round((255 - c) * 0.65);
+        return Hex(Toward(r), Toward(g), Toward(b));
+    }
+
     public static string Darker(string hex, double factor = 0.65)
     {
         int r = Convert.ToInt32(hex.Substring(1, 2), 16), g = Convert.ToInt32(hex.Substring(3, 2), 16), b = Convert.ToInt32(hex.Substring(5, 2), 16);
@@ -64,6 +96,12 @@ internal static class DrawingStyle
 
     /// <summary>A radius between <see cref="MinRadius"/> and <see cref="MaxRadius"/>, logarithmic in traffic.</summary>
     public static double Radius(long traffic, long maxTraffic) => Scale(traffic, maxTraffic, MinRadius, MaxRadius);
+
+    /// <summary>A radius for a centrality: area in proportion to the value, between <see cref="MinRadius"/> and <see cref="MaxRadius"/>.</summary>
+    public static double Radius(double value, double maxValue) =>
+        maxValue <= 0 || !double.IsFinite(value) || value <= 0
+            ? MinRadius
+            : Math.Round(MinRadius + (MaxRadius - MinRadius) * Math.Sqrt(Math.Clamp(value / maxValue, 0, 1)), 2);
 
     public static double EdgeWidth(long bytes, long maxBytes) => Scale(bytes, maxBytes, MinEdgeWidth, MaxEdgeWidth);
 

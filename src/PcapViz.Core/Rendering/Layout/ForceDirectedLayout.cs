@@ -9,8 +9,13 @@ namespace PcapViz.Core.Rendering.Layout;
 internal static class ForceDirectedLayout
 {
     private const double Theta = 0.9;
+    private const double LargeGraphTheta = 1.1;
     private const double Gravity = 0.08;
     private const int ParallelThreshold = 768;
+    private const int LargeGraph = 10_000;
+
+    /// <summary>Up to this many nodes the repulsion is summed pair by pair: cheaper than building a tree each round.</summary>
+    private const int DirectSumLimit = 64;
 
     /// <param name="size">A node's footprint radius (half its box diagonal, roughly).</param>
     /// <param name="edges">Undirected edges between local indices.</param>
@@ -49,13 +54,17 @@ internal static class ForceDirectedLayout
             y[i] = r * Math.Sin(a);
         }
 
+        // Big graphs settle in fewer rounds (each moves many nodes a little) and are looked at from afar: 120 rounds
+        // at a coarser Barnes-Hut opening angle show the structure 180 rounds show, in two thirds of the time.
         int iterations = n switch
         {
             <= 60 => 500,
             <= 600 => 350,
             <= 3000 => 250,
-            _ => 180,
+            <= LargeGraph => 180,
+            _ => 120,
         };
+        double theta = n <= LargeGraph ? Theta : LargeGraphTheta;
         var fx = new double[n];
         var fy = new double[n];
         var tree = new BarnesHutTree();
@@ -69,20 +78,25 @@ internal static class ForceDirectedLayout
                 cancellation.ThrowIfCancellationRequested();
                 progress?.Invoke((double)it / iterations);
             }
-            tree.Build(x, y, mass);
-            if (n >= ParallelThreshold)
+            if (n <= DirectSumLimit)
             {
+                DirectRepulsion(x, y, mass, k2, fx, fy);
+            }
+            else if (n >= ParallelThreshold)
+            {
+                tree.Build(x, y, mass);
                 Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellation }, () => new Stack<int>(64), (i, _, stack) =>
                 {
-                    (fx[i], fy[i]) = tree.Repulsion(i, x[i], y[i], mass[i], k2, Theta, stack);
+                    (fx[i], fy[i]) = tree.Repulsion(i, x[i], y[i], mass[i], k2, theta, stack);
                     return stack;
                 }, _ => { });
             }
             else
             {
+                tree.Build(x, y, mass);
                 var stack = new Stack<int>(64);
                 for (int i = 0; i < n; i++)
-                    (fx[i], fy[i]) = tree.Repulsion(i, x[i], y[i], mass[i], k2, Theta, stack);
+                    (fx[i], fy[i]) = tree.Repulsion(i, x[i], y[i], mass[i], k2, theta, stack);
             }
             foreach (var (a, b) in edges)
             {
@@ -105,6 +119,29 @@ internal static class ForceDirectedLayout
                 double step = Math.Min(len, t) / len;
                 x[i] += gx * step;
                 y[i] += gy * step;
+            }
+        }
+    }
+
+    /// <summary>The same repulsion as <see cref="BarnesHutTree.Repulsion"/>, exact: strength * m_i * m_j * (p_i - p_j) / |p_i - p_j|^2.</summary>
+    private static void DirectRepulsion(double[] x, double[] y, double[] mass, double strength, double[] fx, double[] fy)
+    {
+        int n = x.Length;
+        Array.Clear(fx);
+        Array.Clear(fy);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                double dx = x[i] - x[j], dy = y[i] - y[j];
+                double d2 = dx * dx + dy * dy;
+                if (d2 < 1e-6)
+                    continue; // coincident: overlap removal separates them later
+                double f = strength * mass[i] * mass[j] / d2;
+                fx[i] += dx * f;
+                fy[i] += dy * f;
+                fx[j] -= dx * f;
+                fy[j] -= dy * f;
             }
         }
     }

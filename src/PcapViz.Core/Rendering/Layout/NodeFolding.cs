@@ -32,13 +32,14 @@ internal static class NodeFolding
 {
     private const int Levels = 3;
 
+    /// <param name="pinned">Nodes kept first, before the heaviest (a finding's hosts, marked key hosts), as far as room allows.</param>
     /// <returns>The drawing's nodes (kept nodes heaviest first, then groups heaviest first) and how many topology nodes went into groups.</returns>
-    public static (List<DrawItem> Items, int Folded) Fold(IReadOnlyList<PcapNode> nodes, int layer, int maxNodes)
+    public static (List<DrawItem> Items, int Folded) Fold(IReadOnlyList<PcapNode> nodes, int layer, int maxNodes, IReadOnlySet<string>? pinned = null)
     {
-        // Heaviest first; ties by id so the result does not depend on the input's order.
-        var sorted = nodes.OrderByDescending(Traffic).ThenBy(n => n.Id, StringComparer.Ordinal).ToArray();
-        if (maxNodes <= 0 || sorted.Length <= maxNodes)
-            return (sorted.Select(Single).ToList(), 0);
+        // Pinned, then heaviest first; ties by id so the result does not depend on the input's order.
+        if (maxNodes <= 0 || nodes.Count <= maxNodes)
+            return (nodes.OrderByDescending(Traffic).ThenBy(n => n.Id, StringComparer.Ordinal).Select(Single).ToList(), 0);
+        var sorted = nodes.OrderByDescending(n => pinned is not null && pinned.Contains(n.Id)).ThenByDescending(Traffic).ThenBy(n => n.Id, StringComparer.Ordinal).ToArray();
 
         int keep = 0;
         GroupKey[] keys = [];
@@ -111,6 +112,22 @@ internal static class NodeFolding
     }
 
     public static long Traffic(PcapNode node) => node.BytesSent + node.BytesReceived;
+
+    /// <summary>
+    /// The cluster the responder layout puts an item in: its subnet (/24, /64) for an internal host or group, its OUI
+    /// at layer 2; null for an external host or group, which goes on the ring.
+    /// </summary>
+    public static string? ClusterOf(DrawItem item, int layer)
+    {
+        var node = item.Node ?? item.Members.FirstOrDefault();
+        if (node is null)
+            return item.Id;
+        if (layer == 2)
+            return item.IsGroup ? item.Id : MacKey(node, 0).Id;
+        if (!item.IsInternal)
+            return null;
+        return AddressKey(node, 0).Id;
+    }
 
     private static DrawItem Single(PcapNode node) => new()
     {

@@ -11,9 +11,15 @@ internal static class CanvasDetails
     private const int MaxValueChars = 400;
     private const int MaxListItems = 25;
 
-    public static IReadOnlyList<KeyValuePair<string, string>> ForNode(DrawnNode drawn)
+    public static IReadOnlyList<KeyValuePair<string, string>> ForNode(DrawnNode drawn, GraphDrawing drawing)
     {
         var rows = new List<KeyValuePair<string, string>>();
+        AddFindings(rows, drawn.Findings, drawing);
+        if (drawn.KeyHost is { } key)
+        {
+            Add(rows, "Key host", string.Create(CultureInfo.InvariantCulture, $"#{key.Rank} by {key.By} ({key.Score:0.######})"));
+        }
+
         var node = drawn.Node;
         if (node is null)
         {
@@ -70,9 +76,10 @@ internal static class CanvasDetails
         return rows;
     }
 
-    public static IReadOnlyList<KeyValuePair<string, string>> ForEdge(DrawnEdge edge)
+    public static IReadOnlyList<KeyValuePair<string, string>> ForEdge(DrawnEdge edge, GraphDrawing drawing)
     {
         var rows = new List<KeyValuePair<string, string>>();
+        AddFindings(rows, edge.Findings, drawing);
         Add(rows, "From", edge.Source);
         Add(rows, "To", edge.Destination);
         Add(rows, "Traffic", Traffic(edge.Packets, edge.Bytes));
@@ -103,6 +110,22 @@ internal static class CanvasDetails
         }
 
         return rows;
+    }
+
+    /// <summary>One row per finding: "#1 Critical Exfiltration (0.92)" and its reason.</summary>
+    private static void AddFindings(List<KeyValuePair<string, string>> rows, IReadOnlyList<int> indexes, GraphDrawing drawing)
+    {
+        foreach (var index in indexes.Take(MaxListItems))
+        {
+            if (index < 0 || index >= drawing.Findings.Count)
+            {
+                continue;
+            }
+
+            var finding = drawing.Findings[index];
+            Add(rows, string.Create(CultureInfo.InvariantCulture, $"Finding #{finding.Number}"),
+                string.Create(CultureInfo.InvariantCulture, $"{finding.Finding.Severity} {finding.Finding.Kind} ({finding.Finding.Score:0.00}): {finding.Finding.Reason}"));
+        }
     }
 
     /// <summary>One "Name: value" line per row, for SVG &lt;title&gt; tooltips.</summary>

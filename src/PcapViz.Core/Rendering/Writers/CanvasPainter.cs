@@ -15,6 +15,8 @@ internal sealed class CanvasPainter
     private const double MaxNodeLabelLines = 6;
     private const int MaxLabelChars = 48;
     private const int MaxLegendEntries = 40;
+    private const int MaxFindingRows = 30;
+    private const int MaxFindingChars = 64;
     private const int CancellationStride = 512;
 
     private static readonly CanvasColor TitleColor = new(0x22, 0x22, 0x22);
@@ -45,6 +47,10 @@ internal sealed class CanvasPainter
     private readonly double legendX;
     private readonly double legendWidth;
     private readonly double legendHeight;
+    private readonly List<FindingRow> findingRows = [];
+    private readonly double findingsTop;
+    private readonly double findingsWidth;
+    private readonly double findingsHeight;
 
     /// <summary>
     /// How much larger than at scale 1 the title, legend, attributions and margins are drawn: 1 up to a 3000-unit graph,
@@ -106,23 +112,47 @@ internal sealed class CanvasPainter
             : (32 * k) + Math.Max(legendLabels.Max(label => CanvasText.Width(label, LegendSize)), CanvasText.Width("Legend", LegendSize, bold: true) - (22 * k)) + (12 * k);
         legendHeight = legendLabels.Count == 0 ? 0 : (10 * k) + (LegendSize * 1.6) + (legendLabels.Count * LegendSize * 1.6) + (6 * k);
 
+        foreach (var finding in drawing.Findings.Take(MaxFindingRows))
+        {
+            var f = finding.Finding;
+            var heading = string.Create(CultureInfo.InvariantCulture, $"#{finding.Number} {f.Severity} {CanvasText.CleanLine(f.Kind, 40)} ({f.Score:0.00})");
+            var note = finding.NotDrawn is not null ? "not drawn: " + finding.NotDrawn : finding.OnGroup ? "drawn on the group it was folded into" : null;
+            findingRows.Add(new FindingRow(
+                CanvasColor.Parse(finding.Color, CanvasColor.Gray).WithAlpha(finding.NotDrawn is null ? (byte)255 : (byte)90),
+                CanvasText.CleanLine(heading, MaxFindingChars),
+                CanvasText.CleanLine(finding.Between, MaxFindingChars),
+                note is null ? null : CanvasText.CleanLine(note, MaxFindingChars),
+                CanvasText.CleanLine(f.Reason, 400)));
+        }
+
+        if (drawing.Findings.Count > MaxFindingRows)
+        {
+            findingRows.Add(new FindingRow(CanvasColor.White.WithAlpha(0), string.Create(CultureInfo.InvariantCulture, $"and {drawing.Findings.Count - MaxFindingRows} more"), "", null, ""));
+        }
+
+        graphTop = Margin + TitleSize + (8 * k) + SubtitleSize + (18 * k);
+        findingsTop = graphTop + (legendHeight > 0 ? legendHeight + (16 * k) : 0);
+        findingsWidth = findingRows.Count == 0
+            ? 0
+            : (32 * k) + findingRows.Max(row => Math.Max(CanvasText.Width(row.Heading, LegendSize, bold: true), Math.Max(CanvasText.Width(row.Between, DetailSize), row.Note is null ? 0 : CanvasText.Width(row.Note, DetailSize)))) + (12 * k);
+        findingsHeight = findingRows.Count == 0 ? 0 : (10 * k) + (LegendSize * 1.6) + findingRows.Sum(RowHeight) + (6 * k);
+
         foreach (var attribution in drawing.Attributions)
         {
             attributions.Add(CanvasText.CleanLine(attribution, 200));
         }
 
-        var groups = drawing.Nodes.Count(node => node.Node is null);
-        summary = Summary(drawing.Nodes.Count, drawing.Edges.Count, drawing.FoldedNodes, groups);
+        summary = Summary(drawing);
         if (HiddenNodeLabels > 0)
         {
             summary += string.Create(CultureInfo.InvariantCulture, $"; {HiddenNodeLabels:N0} crowded {(HiddenNodeLabels == 1 ? "label" : "labels")} left out");
         }
-        graphTop = Margin + TitleSize + (8 * k) + SubtitleSize + (18 * k);
         offsetX = Margin - bounds.MinX;
         offsetY = graphTop - bounds.MinY;
-        legendX = Margin + graphWidth + (legendWidth > 0 ? 28 * k : 0);
+        var sideWidth = Math.Max(legendWidth, findingsWidth);
+        legendX = Margin + graphWidth + (sideWidth > 0 ? 28 * k : 0);
 
-        var contentWidth = legendX + legendWidth + Margin;
+        var contentWidth = legendX + sideWidth + Margin;
         var textWidth = Math.Max(
             CanvasText.Width(summary, SubtitleSize),
             attributions.Count == 0 ? 0 : attributions.Max(line => CanvasText.Width(line, AttributionSize)));
@@ -130,7 +160,7 @@ internal sealed class CanvasPainter
         title = CanvasText.Fit(CanvasText.CleanLine(drawing.Title, 400), TitleSize, titleRoom, bold: true);
 
         Width = Math.Ceiling(Math.Max(contentWidth, Math.Max(CanvasText.Width(title, TitleSize, bold: true), textWidth) + (2 * Margin)));
-        var bottom = graphTop + Math.Max(graphHeight, legendHeight);
+        var bottom = graphTop + Math.Max(graphHeight, findingRows.Count > 0 ? findingsTop - graphTop + findingsHeight : legendHeight);
         Height = Math.Ceiling(bottom + (attributions.Count > 0 ? (20 * k) + (attributions.Count * AttributionSize * 1.4) : 0) + Margin);
     }
 
@@ -139,6 +169,9 @@ internal sealed class CanvasPainter
     private double SubtitleSize => 11.5 * k;
     private double LegendSize => 11.5 * k;
     private double AttributionSize => 10 * k;
+    private double DetailSize => 10.5 * k;
+
+    private double RowHeight(FindingRow row) => (LegendSize * 1.5) + (DetailSize * 1.35 * (row.Note is null ? 1 : 2)) + (4 * k);
 
     // Node labels follow the metrics the layout reserved room for (GraphDrawing.FontSize, LineHeight, LabelGap).
     private double NodeLabelSize => drawing.FontSize;
@@ -172,7 +205,19 @@ internal sealed class CanvasPainter
         for (var i = 0; i < edges.Count; i++)
         {
             Checkpoint(i, cancellation);
-            PaintEdge(canvas, edges[i]);
+            if (edges[i].Source.Findings.Count == 0)
+            {
+                PaintEdge(canvas, edges[i]);
+            }
+        }
+
+        // A finding's edges go on top of the rest, so no grey line hides them.
+        for (var i = 0; i < edges.Count; i++)
+        {
+            if (edges[i].Source.Findings.Count > 0)
+            {
+                PaintEdge(canvas, edges[i]);
+            }
         }
 
         canvas.EndGroup();
@@ -182,8 +227,16 @@ internal sealed class CanvasPainter
         {
             Checkpoint(i, cancellation);
             var node = nodes[i];
-            canvas.BeginGroup("node", canvas.ShowsTooltips ? CanvasDetails.Tooltip(CanvasDetails.ForNode(node.Source)) : null);
-            canvas.DrawCircle(Shift(node.Center), node.Radius, node.Fill, node.Stroke, node.IsGroup ? 1.6 : 1.3, dashed: node.IsGroup);
+            var inFinding = node.Source.Findings.Count > 0;
+            canvas.BeginGroup(inFinding ? "node finding" : node.Source.KeyHost is null ? "node" : "node key-host",
+                canvas.ShowsTooltips ? CanvasDetails.Tooltip(CanvasDetails.ForNode(node.Source, drawing)) : null);
+            canvas.DrawCircle(Shift(node.Center), node.Radius, node.Fill, node.Stroke, inFinding ? 3 : node.IsGroup ? 1.6 : 1.3, dashed: node.IsGroup);
+            if (node.Source.KeyHost is not null)
+            {
+                // A second ring, as Graphviz's peripheries=2: the key hosts the user asked to see.
+                canvas.DrawCircle(Shift(node.Center), node.Radius + 3, CanvasColor.White.WithAlpha(0), new CanvasColor(0x22, 0x22, 0x22), 1.2, dashed: false);
+            }
+
             canvas.EndGroup();
         }
 
@@ -210,6 +263,7 @@ internal sealed class CanvasPainter
         }
 
         PaintLegend(canvas);
+        PaintFindings(canvas);
         PaintAttributions(canvas);
         canvas.End();
     }
@@ -222,12 +276,25 @@ internal sealed class CanvasPainter
         }
     }
 
-    internal static string Summary(int nodeCount, int edgeCount, int folded, int groups)
+    /// <summary>"12 nodes, 30 edges; 400 light nodes folded into 9 groups; 1,200 light edges (3.4 MB) not drawn; 2 findings".</summary>
+    internal static string Summary(GraphDrawing drawing)
     {
+        int nodeCount = drawing.Nodes.Count, edgeCount = drawing.Edges.Count, folded = drawing.FoldedNodes;
         var text = string.Create(CultureInfo.InvariantCulture, $"{nodeCount:N0} {(nodeCount == 1 ? "node" : "nodes")}, {edgeCount:N0} {(edgeCount == 1 ? "edge" : "edges")}");
         if (folded > 0)
         {
+            int groups = drawing.Nodes.Count(node => node.Node is null);
             text += string.Create(CultureInfo.InvariantCulture, $"; {folded:N0} light {(folded == 1 ? "node" : "nodes")} folded into {groups:N0} {(groups == 1 ? "group" : "groups")}");
+        }
+
+        if (drawing.HiddenEdges > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"; {drawing.HiddenEdges:N0} light {(drawing.HiddenEdges == 1 ? "edge" : "edges")} ({CanvasDetails.Bytes(drawing.HiddenEdgeBytes)}) not drawn");
+        }
+
+        if (drawing.Findings.Count > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"; {drawing.Findings.Count:N0} {(drawing.Findings.Count == 1 ? "finding" : "findings")}");
         }
 
         return text;
@@ -284,7 +351,10 @@ internal sealed class CanvasPainter
 
             var width = Math.Clamp(Finite(drawn.Width, 1), 0.4, 24);
             var color = CanvasColor.Parse(drawn.Color, DefaultEdge);
-            color = color.WithAlpha((byte)Math.Round(color.A * edgeOpacity));
+            if (drawn.Findings.Count == 0)
+            {
+                color = color.WithAlpha((byte)Math.Round(color.A * edgeOpacity));
+            }
             var labelLines = drawn.Label is null
                 ? []
                 : drawn.Label.Split('\n').Take(3).Select(line => CanvasText.CleanLine(line, MaxLabelChars)).Where(line => line.Length > 0).ToArray();
@@ -360,60 +430,81 @@ internal sealed class CanvasPainter
             taken.Add(Rect.AroundCircle(node.Center, node.Radius));
         }
 
-        // Big nodes choose first: their labels matter most.
-        var order = Enumerable.Range(0, nodes.Count).OrderByDescending(i => nodes[i].Radius).ThenBy(i => i).ToArray();
-        for (var n = 0; n < order.Length; n++)
+        // A finding's hosts label first, then its edges, then the other nodes (biggest first), then the other edges
+        // (heaviest first): where room is short, what the findings say is what stays.
+        var nodeOrder = Enumerable.Range(0, nodes.Count).OrderByDescending(i => nodes[i].Radius).ThenBy(i => i).ToArray();
+        var edgeOrder = Enumerable.Range(0, edges.Count).OrderByDescending(i => edges[i].Source.Bytes).ThenBy(i => i).ToArray();
+        var step = 0;
+        foreach (var i in nodeOrder.Where(i => nodes[i].Source.Findings.Count > 0))
         {
-            Checkpoint(n, cancellation);
-            var node = nodes[order[n]];
-            if (node.Lines.Length == 0)
-            {
-                continue;
-            }
-
-            // The whole label where it fits, else the address alone, else none: overlapping text helps nobody
-            // (the SVG tooltip still has it all).
-            var own = Rect.AroundCircle(node.Center, node.Radius);
-            foreach (var lines in node.Lines.Length > 1 ? new[] { node.Lines, node.Lines[..1] } : [node.Lines])
-            {
-                var free = Candidates(node, lines).Where(candidate => !taken.Overlaps(candidate, except: own)).Take(1).ToArray();
-                if (free.Length == 1)
-                {
-                    node.ShownLines = lines;
-                    node.LabelBox = free[0];
-                    taken.Add(free[0]);
-                    break;
-                }
-            }
+            Checkpoint(step++, cancellation);
+            PlaceNodeLabel(nodes[i], taken);
         }
 
-        // Heaviest edges first; an edge label that would cover a node or other text is left out.
-        var edgeOrder = Enumerable.Range(0, edges.Count).OrderByDescending(i => edges[i].Source.Bytes).ThenBy(i => i).ToArray();
-        for (var n = 0; n < edgeOrder.Length; n++)
+        foreach (var i in edgeOrder.Where(i => edges[i].Source.Findings.Count > 0))
         {
-            Checkpoint(n, cancellation);
-            var edge = edges[edgeOrder[n]];
-            if (edge.LabelLines.Length == 0)
-            {
-                continue;
-            }
+            Checkpoint(step++, cancellation);
+            PlaceEdgeLabel(edges[i], taken);
+        }
 
-            var width = edge.LabelLines.Max(line => CanvasText.Width(line, EdgeLabelSize)) + 4;
-            var height = (edge.LabelLines.Length * EdgeLabelSize * EdgeLineSpacing) + 2;
-            // On the line, else just beside it on either side (short edges have no room between their nodes).
-            var along = (edge.End - edge.Start).Unit();
-            var normal = along == default ? new CanvasPoint(0, -1) : new CanvasPoint(-along.Y, along.X);
-            var step = (Math.Abs(normal.X) * width / 2) + (Math.Abs(normal.Y) * height / 2) + 3;
-            foreach (var shift in new[] { 0, step, -step, 2 * step, -2 * step })
+        foreach (var i in nodeOrder.Where(i => nodes[i].Source.Findings.Count == 0))
+        {
+            Checkpoint(step++, cancellation);
+            PlaceNodeLabel(nodes[i], taken);
+        }
+
+        foreach (var i in edgeOrder.Where(i => edges[i].Source.Findings.Count == 0))
+        {
+            Checkpoint(step++, cancellation);
+            PlaceEdgeLabel(edges[i], taken);
+        }
+    }
+
+    private void PlaceNodeLabel(PlacedNode node, RectIndex taken)
+    {
+        if (node.Lines.Length == 0)
+        {
+            return;
+        }
+
+        // The whole label where it fits, else the address alone, else none: overlapping text helps nobody
+        // (the SVG tooltip still has it all).
+        var own = Rect.AroundCircle(node.Center, node.Radius);
+        foreach (var lines in node.Lines.Length > 1 ? new[] { node.Lines, node.Lines[..1] } : [node.Lines])
+        {
+            var free = Candidates(node, lines).Where(candidate => !taken.Overlaps(candidate, except: own)).Take(1).ToArray();
+            if (free.Length == 1)
             {
-                var at = edge.LabelAt + (normal * shift);
-                var box = new Rect(at.X - (width / 2), at.Y - (height / 2), width, height);
-                if (!taken.Overlaps(box, except: null))
-                {
-                    edge.LabelBox = box;
-                    taken.Add(box);
-                    break;
-                }
+                node.ShownLines = lines;
+                node.LabelBox = free[0];
+                taken.Add(free[0]);
+                return;
+            }
+        }
+    }
+
+    /// <summary>On the line, else just beside it on either side (short edges have no room between their nodes); an edge label that would cover a node or other text is left out.</summary>
+    private void PlaceEdgeLabel(PlacedEdge edge, RectIndex taken)
+    {
+        if (edge.LabelLines.Length == 0)
+        {
+            return;
+        }
+
+        var width = edge.LabelLines.Max(line => CanvasText.Width(line, EdgeLabelSize)) + 4;
+        var height = (edge.LabelLines.Length * EdgeLabelSize * EdgeLineSpacing) + 2;
+        var along = (edge.End - edge.Start).Unit();
+        var normal = along == default ? new CanvasPoint(0, -1) : new CanvasPoint(-along.Y, along.X);
+        var step = (Math.Abs(normal.X) * width / 2) + (Math.Abs(normal.Y) * height / 2) + 3;
+        foreach (var shift in new[] { 0, step, -step, 2 * step, -2 * step })
+        {
+            var at = edge.LabelAt + (normal * shift);
+            var box = new Rect(at.X - (width / 2), at.Y - (height / 2), width, height);
+            if (!taken.Overlaps(box, except: null))
+            {
+                edge.LabelBox = box;
+                taken.Add(box);
+                return;
             }
         }
     }
@@ -434,7 +525,7 @@ internal sealed class CanvasPainter
 
     private void PaintEdge(IGraphCanvas canvas, PlacedEdge edge)
     {
-        canvas.BeginGroup("edge", canvas.ShowsTooltips ? CanvasDetails.Tooltip(CanvasDetails.ForEdge(edge.Source)) : null);
+        canvas.BeginGroup(edge.Source.Findings.Count > 0 ? "edge finding" : "edge", canvas.ShowsTooltips ? CanvasDetails.Tooltip(CanvasDetails.ForEdge(edge.Source, drawing)) : null);
         if (edge.Arrow.Length > 0)
         {
             canvas.DrawCurve(Shift(edge.Start), Shift(edge.Control), Shift(edge.End), edge.Width, edge.Color);
@@ -515,6 +606,49 @@ internal sealed class CanvasPainter
 
         canvas.EndGroup();
     }
+
+    /// <summary>The findings panel, below the legend beside the graph (never over it): number, severity, kind, hosts.</summary>
+    private void PaintFindings(IGraphCanvas canvas)
+    {
+        if (findingRows.Count == 0)
+        {
+            return;
+        }
+
+        canvas.BeginGroup("findings", null);
+        canvas.DrawRect(legendX, findingsTop, findingsWidth, findingsHeight, 4 * k, CanvasColor.White, LegendBorder, k);
+        canvas.DrawText(new CanvasPoint(legendX + (10 * k), findingsTop + (10 * k) + LegendSize), "Findings", LegendSize, TextAnchor.Start, TitleColor, bold: true, halo: null);
+        var top = findingsTop + (10 * k) + (LegendSize * 1.6);
+        foreach (var row in findingRows)
+        {
+            canvas.BeginGroup("finding", canvas.ShowsTooltips && row.Reason.Length > 0 ? row.Reason : null);
+            var baseline = top + (LegendSize * 1.1);
+            if (row.Color.A > 0)
+            {
+                canvas.DrawCircle(new CanvasPoint(legendX + (17 * k), baseline - (LegendSize * 0.36)), 6 * k, row.Color, new CanvasColor(0x55, 0x55, 0x55), 0.8 * k, dashed: false);
+            }
+
+            canvas.DrawText(new CanvasPoint(legendX + (32 * k), baseline), row.Heading, LegendSize, TextAnchor.Start, LabelColor, bold: true, halo: null);
+            if (row.Between.Length > 0)
+            {
+                baseline += DetailSize * 1.35;
+                canvas.DrawText(new CanvasPoint(legendX + (32 * k), baseline), row.Between, DetailSize, TextAnchor.Start, DetailColor, bold: false, halo: null);
+            }
+
+            if (row.Note is not null)
+            {
+                baseline += DetailSize * 1.35;
+                canvas.DrawText(new CanvasPoint(legendX + (32 * k), baseline), row.Note, DetailSize, TextAnchor.Start, SubtitleColor, bold: false, halo: null);
+            }
+
+            canvas.EndGroup();
+            top += RowHeight(row);
+        }
+
+        canvas.EndGroup();
+    }
+
+    private sealed record FindingRow(CanvasColor Color, string Heading, string Between, string? Note, string Reason);
 
     private void PaintAttributions(IGraphCanvas canvas)
     {

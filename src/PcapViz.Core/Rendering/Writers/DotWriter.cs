@@ -42,8 +42,10 @@ public sealed class DotWriter : IGraphWriter
             writer.Write("  " + Quote(node.Id) + " [pos=\"" + P(node.X) + "," + P(drawing.Height - node.Y) + "!\", width=" + (2 * node.Radius / 72).ToString("0.####", inv)
                 + ", fillcolor=" + Quote(node.FillColor) + ", color=" + Quote(node.StrokeColor)
                 + ", xlabel=" + Label(node.LabelLines) + ", tooltip=" + Label(Tooltip(node)));
-            if (node.FoldedCount > 0)
+            if (node.FoldedCount > 0 || node.KeyHost is not null)
                 writer.Write(", peripheries=2");
+            if (node.Findings.Count > 0)
+                writer.Write(", penwidth=3, findings=" + Quote(drawing.FindingsText(node.Findings)) + ", severity=" + Quote(drawing.SeverityOf(node.Findings)!));
             writer.WriteLine("];");
         }
         foreach (var edge in drawing.Edges)
@@ -54,6 +56,8 @@ public sealed class DotWriter : IGraphWriter
                 + ", tooltip=" + Label(edge.Source + " \u2192 " + edge.Destination + ": " + edge.Packets.ToString(inv) + " packets, " + edge.Bytes.ToString(inv) + " bytes"));
             if (edge.Label is not null)
                 writer.Write(", label=" + Label(edge.Label));
+            if (edge.Findings.Count > 0)
+                writer.Write(", fontcolor=" + Quote(edge.Color) + ", findings=" + Quote(drawing.FindingsText(edge.Findings)) + ", severity=" + Quote(drawing.SeverityOf(edge.Findings)!));
             writer.WriteLine("];");
         }
         writer.WriteLine("}");

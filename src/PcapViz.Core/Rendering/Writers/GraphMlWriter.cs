@@ -35,6 +35,8 @@ public sealed class GraphMlWriter : IGraphWriter
         new("g_folded", "graph", "foldedNodes", KeyType.Int),
         new("g_attributions", "graph", "attributions", KeyType.String),
         new("g_legend", "graph", "legend", KeyType.String),
+        new("g_findings", "graph", "findings", KeyType.String),
+        new("g_hiddenEdges", "graph", "hiddenEdges", KeyType.Int),
     ];
 
     private static readonly Key[] NodeKeys =
@@ -68,6 +70,10 @@ public sealed class GraphMlWriter : IGraphWriter
         new("packetsReceived", "node", "packetsReceived", KeyType.Long),
         new("bytesSent", "node", "bytesSent", KeyType.Long),
         new("bytesReceived", "node", "bytesReceived", KeyType.Long),
+        new("findings", "node", "findings", KeyType.String),
+        new("severity", "node", "severity", KeyType.String),
+        new("keyHostRank", "node", "keyHostRank", KeyType.Int),
+        new("sizeValue", "node", "sizeValue", KeyType.Double),
     ];
 
     private static readonly Key[] EdgeKeys =
@@ -82,6 +88,8 @@ public sealed class GraphMlWriter : IGraphWriter
         new("e_firstSeen", "edge", "firstSeen", KeyType.String),
         new("e_lastSeen", "edge", "lastSeen", KeyType.String),
         new("e_edges", "edge", "edgeCount", KeyType.Int),
+        new("e_findings", "edge", "findings", KeyType.String),
+        new("e_severity", "edge", "severity", KeyType.String),
     ];
 
     public GraphFormat Format => GraphFormat.GraphMl;
@@ -127,6 +135,12 @@ public sealed class GraphMlWriter : IGraphWriter
         Data(xml, "g_folded", drawing.FoldedNodes.ToString(inv));
         Data(xml, "g_attributions", string.Join('\n', drawing.Attributions));
         Data(xml, "g_legend", string.Join('\n', drawing.Legend.Select(l => l.Color + " " + l.Label)));
+        if (drawing.Findings.Count > 0)
+        {
+            Data(xml, "g_findings", string.Join('\n', drawing.Findings.Select(f =>
+                f.Tag + " " + f.Finding.Severity + " " + f.Between + (f.NotDrawn is null ? "" : " (not drawn: " + f.NotDrawn + ")") + ": " + f.Finding.Reason)));
+        }
+        Data(xml, "g_hiddenEdges", drawing.HiddenEdges.ToString(inv));
 
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         int count = 0;
@@ -153,6 +167,14 @@ public sealed class GraphMlWriter : IGraphWriter
                 Data(xml, "b", b.ToString(inv));
             }
             Data(xml, "foldedCount", node.FoldedCount.ToString(inv));
+            Data(xml, "sizeValue", Number(node.SizeValue));
+            if (node.Findings.Count > 0)
+            {
+                Data(xml, "findings", drawing.FindingsText(node.Findings));
+                Data(xml, "severity", drawing.SeverityOf(node.Findings)!);
+            }
+            if (node.KeyHost is { } key)
+                Data(xml, "keyHostRank", key.Rank.ToString(inv));
             if (node.Node is { } n)
             {
                 Data(xml, "address", n.Address);
@@ -210,6 +232,11 @@ public sealed class GraphMlWriter : IGraphWriter
             Data(xml, "e_packets", edge.Packets.ToString(inv));
             Data(xml, "e_bytes", edge.Bytes.ToString(inv));
             Data(xml, "e_protocols", string.Join(", ", edge.Protocols));
+            if (edge.Findings.Count > 0)
+            {
+                Data(xml, "e_findings", drawing.FindingsText(edge.Findings));
+                Data(xml, "e_severity", drawing.SeverityOf(edge.Findings)!);
+            }
             if (edge.Edges.Count > 0)
             {
                 Data(xml, "e_firstSeen", edge.Edges.Min(e => e.FirstSeen).ToString("o", inv));

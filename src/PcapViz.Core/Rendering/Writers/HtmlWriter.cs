@@ -51,8 +51,9 @@ public sealed class HtmlWriter : IGraphWriter
                 "<header><div><h1 id=\"title\"></h1><div id=\"summary\"></div></div>" +
                 "<div id=\"tools\"><input id=\"search\" type=\"search\" placeholder=\"Find an address or host name\" aria-label=\"Find an address or host name\" autocomplete=\"off\" spellcheck=\"false\">" +
                 "<span id=\"found\" aria-live=\"polite\"></span><button id=\"fit\" type=\"button\">Fit</button></div></header>\n" +
-                "<main id=\"stage\"><div id=\"graph\"></div><div id=\"legend\" hidden></div>" +
-                "<div id=\"hint\">Scroll to zoom, drag to pan, click a node to show its neighbours</div><div id=\"details\" role=\"tooltip\"></div></main>\n" +
+                "<main id=\"stage\"><div id=\"view\"><div id=\"graph\"></div><div id=\"details\" role=\"tooltip\"></div></div>" +
+                "<aside id=\"side\"><section id=\"findings\" hidden><h2>Findings</h2><ol id=\"finding-list\"></ol></section><section id=\"legend\" hidden></section>" +
+                "<p id=\"hint\">Scroll to zoom, drag to pan, click a node to show its neighbours, click a finding to select it</p></aside></main>\n" +
                 "<footer id=\"attributions\"></footer>\n" +
                 "<div id=\"status\" hidden></div>\n" +
                 "<noscript><p>This page draws the graph with JavaScript; the same data is in the JSON block of its source.</p></noscript>\n");
@@ -79,7 +80,7 @@ public sealed class HtmlWriter : IGraphWriter
         json.WriteStartObject();
         json.WriteString("title", title);
         json.WriteNumber("layer", drawing.Layer);
-        json.WriteString("summary", CanvasPainter.Summary(drawing.Nodes.Count, drawing.Edges.Count, drawing.FoldedNodes, drawing.Nodes.Count(n => n.Node is null)));
+        json.WriteString("summary", CanvasPainter.Summary(drawing));
         json.WriteNumber("folded", drawing.FoldedNodes);
 
         json.WriteStartArray("legend");
@@ -102,6 +103,8 @@ public sealed class HtmlWriter : IGraphWriter
         json.WriteEndArray();
 
         var index = new Dictionary<string, string>(StringComparer.Ordinal);
+        var findingNodes = drawing.Findings.Select(_ => new List<string>()).ToArray();
+        var findingEdges = drawing.Findings.Select(_ => new List<string>()).ToArray();
         json.WriteStartArray("nodes");
         for (var i = 0; i < drawing.Nodes.Count; i++)
         {
@@ -129,8 +132,17 @@ public sealed class HtmlWriter : IGraphWriter
             json.WriteString("fill", CanvasColor.Parse(node.FillColor, CanvasPainter.DefaultNodeFill).ToHex());
             json.WriteString("stroke", CanvasColor.Parse(node.StrokeColor, CanvasPainter.DefaultNodeStroke).ToHex());
             json.WriteBoolean("group", node.Node is null);
+            json.WriteBoolean("finding", node.Findings.Count > 0);
+            json.WriteBoolean("key", node.KeyHost is not null);
             json.WriteString("search", SearchText(node));
-            WriteDetails(json, CanvasDetails.ForNode(node));
+            WriteDetails(json, CanvasDetails.ForNode(node, drawing));
+            foreach (var f in node.Findings)
+            {
+                if (f >= 0 && f < findingNodes.Length)
+                {
+                    findingNodes[f].Add(id);
+                }
+            }
             json.WriteEndObject();
         }
 
@@ -154,17 +166,68 @@ public sealed class HtmlWriter : IGraphWriter
             var label = edge.Label is null
                 ? string.Empty
                 : string.Join('\n', edge.Label.Split('\n').Take(3).Select(line => CanvasText.CleanLine(line, MaxLabelChars)).Where(line => line.Length > 0));
+            var edgeId = "e" + edgeCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var f in edge.Findings)
+            {
+                if (f >= 0 && f < findingEdges.Length)
+                {
+                    findingEdges[f].Add(edgeId);
+                }
+            }
+
             json.WriteStartObject();
-            json.WriteString("id", "e" + edgeCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteString("id", edgeId);
+            json.WriteBoolean("finding", edge.Findings.Count > 0);
             json.WriteString("source", source);
             json.WriteString("target", target);
             json.WriteString("label", label);
             json.WriteString("heading", $"{CanvasText.CleanLine(edge.Source, MaxLabelChars)} \u2192 {CanvasText.CleanLine(edge.Destination, MaxLabelChars)}");
             json.WriteNumber("width", Math.Clamp(Finite(edge.Width, 1), 0.4, 24));
             json.WriteString("color", CanvasColor.Parse(edge.Color, CanvasPainter.DefaultEdge).ToHex());
-            WriteDetails(json, CanvasDetails.ForEdge(edge));
+            WriteDetails(json, CanvasDetails.ForEdge(edge, drawing));
             json.WriteEndObject();
             edgeCount++;
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("findings");
+        for (var f = 0; f < drawing.Findings.Count; f++)
+        {
+            var drawn = drawing.Findings[f];
+            var finding = drawn.Finding;
+            json.WriteStartObject();
+            json.WriteNumber("number", drawn.Number);
+            json.WriteString("severity", finding.Severity);
+            json.WriteString("kind", CanvasText.CleanLine(finding.Kind, MaxLabelChars));
+            json.WriteNumber("score", Math.Round(Finite(finding.Score), 2, MidpointRounding.AwayFromZero));
+            json.WriteString("color", CanvasColor.Parse(drawn.Color, CanvasColor.Gray).ToHex());
+            json.WriteString("between", CanvasText.CleanLine(drawn.Between, 200));
+            json.WriteString("reason", CanvasText.CleanLine(finding.Reason, 600));
+            if (drawn.NotDrawn is not null)
+            {
+                json.WriteString("note", "Not drawn: " + drawn.NotDrawn);
+            }
+            else if (drawn.OnGroup)
+            {
+                json.WriteString("note", "Drawn on the group its host was folded into");
+            }
+
+            json.WriteStartArray("nodes");
+            foreach (var id in findingNodes[f])
+            {
+                json.WriteStringValue(id);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("edges");
+            foreach (var id in findingEdges[f])
+            {
+                json.WriteStringValue(id);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
         }
 
         json.WriteEndArray();

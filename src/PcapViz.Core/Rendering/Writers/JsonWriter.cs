@@ -29,6 +29,31 @@ public sealed class JsonWriter : IGraphWriter
         json.WriteNumber("labelGap", drawing.LabelGap);
         json.WriteNumber("edgeFontSize", drawing.EdgeFontSize);
         json.WriteNumber("foldedNodes", drawing.FoldedNodes);
+        json.WriteNumber("hiddenEdges", drawing.HiddenEdges);
+        json.WriteNumber("hiddenEdgeBytes", drawing.HiddenEdgeBytes);
+        json.WriteString("sizeBy", drawing.SizeBy);
+        json.WriteStartArray("findings");
+        foreach (var drawn in drawing.Findings)
+        {
+            var f = drawn.Finding;
+            json.WriteStartObject();
+            json.WriteNumber("number", drawn.Number);
+            json.WriteString("kind", Safe(f.Kind));
+            json.WriteString("severity", f.Severity);
+            json.WriteNumber("score", f.Score);
+            json.WriteString("color", Safe(drawn.Color));
+            json.WriteString("source", Safe(f.Source));
+            OptionalString(json, "destination", f.Destination);
+            OptionalString(json, "domain", f.Domain);
+            json.WriteString("reason", Safe(f.Reason));
+            OptionalString(json, "sourceNode", drawn.SourceNode);
+            OptionalString(json, "destinationNode", drawn.DestinationNode);
+            json.WriteNumber("edges", drawn.Edges);
+            json.WriteBoolean("onGroup", drawn.OnGroup);
+            OptionalString(json, "notDrawn", drawn.NotDrawn);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
         Strings(json, "attributions", drawing.Attributions);
         json.WriteStartArray("legend");
         foreach (var entry in drawing.Legend)
@@ -58,6 +83,10 @@ public sealed class JsonWriter : IGraphWriter
             json.WriteString("fillColor", Safe(node.FillColor));
             json.WriteString("strokeColor", Safe(node.StrokeColor));
             json.WriteNumber("foldedCount", node.FoldedCount);
+            json.WriteNumber("sizeValue", double.IsFinite(node.SizeValue) ? node.SizeValue : 0);
+            Indexes(json, "findings", node.Findings);
+            if (node.KeyHost is { } key)
+                json.WriteNumber("keyHostRank", key.Rank);
             if (node.Node is { } n)
             {
                 NodeProperties(json, n);
@@ -94,6 +123,7 @@ public sealed class JsonWriter : IGraphWriter
             json.WriteNumber("packets", edge.Packets);
             json.WriteNumber("bytes", edge.Bytes);
             Strings(json, "protocols", edge.Protocols);
+            Indexes(json, "findings", edge.Findings);
             if (edge.Edges.Count > 0)
             {
                 json.WriteString("firstSeen", edge.Edges.Min(e => e.FirstSeen));
@@ -143,6 +173,15 @@ public sealed class JsonWriter : IGraphWriter
         json.WriteNumber("packetsReceived", n.PacketsReceived);
         json.WriteNumber("bytesSent", n.BytesSent);
         json.WriteNumber("bytesReceived", n.BytesReceived);
+    }
+
+    /// <summary>Finding numbers (1 is the highest score), as the findings array numbers them.</summary>
+    private static void Indexes(Utf8JsonWriter json, string name, IReadOnlyList<int> indexes)
+    {
+        json.WriteStartArray(name);
+        foreach (var index in indexes)
+            json.WriteNumberValue(index + 1);
+        json.WriteEndArray();
     }
 
     private static void OptionalString(Utf8JsonWriter json, string name, string? value)

@@ -26,7 +26,7 @@ public sealed class PngWriter : IGraphWriter
         ArgumentNullException.ThrowIfNull(output);
 
         var painter = new CanvasPainter(drawing, cancellation);
-        var (width, height, scale) = PixelSize(painter.Width, painter.Height);
+        var (width, height, scale) = PixelSize(painter.Width, painter.Height, PixelBudget(drawing.Nodes.Count + drawing.Edges.Count));
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var bitmap = new SKBitmap(info);
         using (var canvas = new SKCanvas(bitmap))
@@ -44,8 +44,15 @@ public sealed class PngWriter : IGraphWriter
         data.SaveTo(output);
     }
 
+    /// <summary>
+    /// Pixels the bitmap may have: 20,000 per drawn node and edge (a labelled node needs about 150 x 60 pixels, and
+    /// room around it), at least 4 million and at most 64 million (256 MB). The bitmap is the PNG writer's memory, so
+    /// this keeps it in proportion to what is drawn, not to how far the layout spread it.
+    /// </summary>
+    internal static long PixelBudget(int elements) => Math.Clamp(20_000L * elements, 4_000_000L, 64_000_000L);
+
     /// <summary>The picture's size in pixels and the scale that gives it, for a page of the given size in drawing units.</summary>
-    internal (int Width, int Height, double Scale) PixelSize(double pageWidth, double pageHeight)
+    internal (int Width, int Height, double Scale) PixelSize(double pageWidth, double pageHeight, long maxPixels = long.MaxValue)
     {
         var scale = Scale > 0 && double.IsFinite(Scale) ? Scale : 1;
         var longest = Math.Max(pageWidth, pageHeight) * scale;
@@ -53,6 +60,12 @@ public sealed class PngWriter : IGraphWriter
         if (longest > maxSide)
         {
             scale *= maxSide / longest;
+        }
+
+        var area = pageWidth * scale * pageHeight * scale;
+        if (area > maxPixels)
+        {
+            scale *= Math.Sqrt(maxPixels / area);
         }
 
         var width = Math.Clamp((int)Math.Ceiling(pageWidth * scale), 1, maxSide);
