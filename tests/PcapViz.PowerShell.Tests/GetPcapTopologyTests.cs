@@ -152,6 +152,19 @@ public sealed class GetPcapTopologyTests : IDisposable
     }
 
     [Fact]
+    public void A_time_window_beyond_nanosecond_range_clamps_instead_of_dropping_every_flow()
+    {
+        // 2300 and 1500 lie outside what a long counts in nanoseconds from 1970: they mean "no end" and "no start".
+        var result = _session.Run(
+            "$c = Import-Pcap -LiteralPath $p; ($c | Get-PcapTopology -Layer 3 -Before '2300-01-01').Edges.Count; " +
+            "($c | Get-PcapTopology -Layer 3 -After '1500-01-01').Edges.Count; ($c | Get-PcapTopology -Layer 3 -After '2300-01-01').Edges.Count; " +
+            "($c | Get-PcapTopology -Layer 3 -Before '1500-01-01').Edges.Count",
+            Capture("shared_null_loopback_v4v6.pcap"));
+        Assert.Empty(result.Errors);
+        Assert.Equal([3, 3, 0, 0], result.Output.Select(o => (int)o.BaseObject));
+    }
+
+    [Fact]
     public void Bad_address_filter_and_unreadable_database_stop_with_clear_errors()
     {
         var bad = _session.Run("try { Get-PcapTopology -LiteralPath $p -Address 10.0.0.0/33 } catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category }", Capture("shared_null_loopback_v4v6.pcap"));

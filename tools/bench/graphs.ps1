@@ -8,8 +8,8 @@
     1. Get-PcapKeyHost on the layer-3 topology of the largest benchmark capture, exact and sampled; networkx
        (python3) runs PageRank and betweenness from a fixed number of sources on the same edges, and the report
        compares seconds per shortest-path search.
-    2. Get-PcapKeyHost (sampled betweenness, PageRank and the rest) on a 100,000-node graph: the heaviest
-       100,000 endpoints of the 1M capture's layer 4 and the edges between them.
+    2. Get-PcapKeyHost (sampled betweenness, PageRank and the rest) on a 100,000-node graph: the endpoints of
+       the heaviest edges of the 1M capture's layer 4, up to 100,000, and every edge between them.
     3. Export-PcapGraph of that graph and of its heaviest 10,000 nodes to SVG, PNG and HTML with folding off
        (-MaxNodes 0 -MaxEdges 0); on the 10,000-node graph Graphviz renders it at our positions (neato -n2
        -Tsvg) and lays it out and renders it itself (sfdp -Tsvg), as PcapViz's Graphviz pictures did.
@@ -111,8 +111,15 @@ $t3 = $null
 
 # 2. and 3. Graphs of 100,000 and 10,000 nodes from the 1M capture's layer 4.
 $t4 = Import-Pcap -LiteralPath $ExportCapture | Get-PcapTopology -Layer 4
+# The endpoints of the heaviest edges, until there are Count of them, and every edge between those: a graph with
+# the capture's real structure (servers and their clients), not the heaviest nodes with few edges among them.
 function Get-Subgraph([int] $Count) {
-    $keep = [Collections.Generic.HashSet[string]]::new([string[]]@($t4.Nodes | Select-Object -First $Count | ForEach-Object Id))
+    $keep = [Collections.Generic.HashSet[string]]::new()
+    foreach ($edge in ($t4.Edges | Sort-Object -Property Bytes -Descending)) {
+        if ($keep.Count -ge $Count) { break }
+        $null = $keep.Add($edge.Source)
+        if ($keep.Count -lt $Count) { $null = $keep.Add($edge.Destination) }
+    }
     [PcapViz.PcapTopology]@{
         Layer    = 4
         Nodes    = [PcapViz.PcapNode[]]@($t4.Nodes | Where-Object { $keep.Contains($_.Id) })

@@ -460,8 +460,8 @@ public static class TopologyBuilder
     {
         private readonly HashSet<string>? _protocols = options.Protocols is { Count: > 0 } p ? new HashSet<string>(p, StringComparer.OrdinalIgnoreCase) : null;
         private readonly HashSet<string>? _excluded = options.ExcludedProtocols is { Count: > 0 } e ? new HashSet<string>(e, StringComparer.OrdinalIgnoreCase) : null;
-        private readonly long _afterNs = options.After is { } a ? (a - DateTimeOffset.UnixEpoch).Ticks * 100 : long.MinValue;
-        private readonly long _beforeNs = options.Before is { } b ? (b - DateTimeOffset.UnixEpoch).Ticks * 100 : long.MaxValue;
+        private readonly long _afterNs = options.After is { } a ? Timestamps.ToUnixNanoseconds(a) : long.MinValue;
+        private readonly long _beforeNs = options.Before is { } b ? Timestamps.ToUnixNanoseconds(b) : long.MaxValue;
 
         public bool Keeps(in FlowKey key, in FlowCounters counters)
         {

@@ -39,8 +39,8 @@ public sealed class TopologyInput
             _tables.Add(_conversations);
         }
         var key = KeyOf(flow);
-        long first = (flow.FirstSeen - DateTimeOffset.UnixEpoch).Ticks * 100;
-        long last = (flow.LastSeen - DateTimeOffset.UnixEpoch).Ticks * 100;
+        long first = Timestamps.ToUnixNanoseconds(flow.FirstSeen);
+        long last = Timestamps.ToUnixNanoseconds(flow.LastSeen);
         // What the payload identified travels as the flow's Application; the graph labels its edges the same way.
         var payload = flow.ApplicationSource == "Payload" ? PayloadProtocols.FromName(flow.Application) : PayloadProtocol.NotSeen;
         if (flow.SentPackets > 0)

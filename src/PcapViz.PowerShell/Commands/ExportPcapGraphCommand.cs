@@ -181,7 +181,10 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
         }
         catch (GraphvizNotFoundException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.GraphvizNotFound, ErrorCategory.ObjectNotFound, GraphvizLayout));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.GraphvizNotFound, ErrorCategory.ObjectNotFound, GraphvizLayout)
+            {
+                ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Install Graphviz, or use -LayoutEngine Default, which needs nothing installed." },
+            });
         }
         catch (GraphvizException e)
         {

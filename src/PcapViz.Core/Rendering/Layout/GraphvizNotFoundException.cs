@@ -5,8 +5,8 @@ public sealed class GraphvizNotFoundException : Exception
 {
     public GraphvizNotFoundException(string program)
         : base($"Graphviz is not installed: '{program}' was not found on PATH. Install Graphviz (Debian/Ubuntu: apt-get install graphviz; "
-            + "Windows: winget install Graphviz.Graphviz; macOS: brew install graphviz) and make sure its bin folder is on PATH, "
-            + "or use -LayoutEngine Default, which needs nothing installed.")
+            + "Windows: winget install Graphviz.Graphviz; macOS: brew install graphviz) and make sure its bin folder is on PATH. "
+            + "PcapViz's own layout needs nothing installed.")
     {
         Program = program;
     }
