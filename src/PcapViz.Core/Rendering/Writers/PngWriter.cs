@@ -38,10 +38,11 @@ public sealed class PngWriter : IGraphWriter
         }
 
         cancellation.ThrowIfCancellationRequested();
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100)
-            ?? throw new InvalidOperationException("SkiaSharp could not encode the picture as PNG.");
-        data.SaveTo(output);
+        // Encoded straight from the bitmap into the output: no second copy of the pixels (SKImage.FromBitmap makes
+        // one) and no encoded copy in memory.
+        using var stream = new SKManagedWStream(output);
+        if (!bitmap.Encode(stream, SKEncodedImageFormat.Png, 100))
+            throw new InvalidOperationException("SkiaSharp could not encode the picture as PNG.");
     }
 
     /// <summary>
