@@ -83,25 +83,22 @@ function Get-ModuleVersion {
     return $version
 }
 
-# Writes the laid-out manifest: ModuleVersion stamped, and format/type files that do not exist
-# (yet) dropped from FormatsToProcess/TypesToProcess so the module still imports.
+# Writes the laid-out manifest with ModuleVersion stamped; a format or type file the manifest lists and the
+# module folder lacks stops the build, rather than leaving a module whose views are silently missing.
 function Write-StampedManifest([string] $Version) {
     $text = Get-Content -LiteralPath (Join-Path $ModuleSource "$ModuleName.psd1") -Raw
     $versionLine = "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'"
     if (-not [regex]::IsMatch($text, $versionLine)) {
         throw "module/$ModuleName.psd1 has no ModuleVersion = '...' line to stamp."
     }
-    $stamped = [regex]::Replace($text, $versionLine, "`${1}'$Version'")
-    $stamped = [regex]::Replace($stamped, '(?m)^(\s*(?:FormatsToProcess|TypesToProcess)\s*=\s*)@\(([^)]*)\)', {
-            param($m)
-            $names = @([regex]::Matches($m.Groups[2].Value, "'([^']+)'") | ForEach-Object { $_.Groups[1].Value })
-            $present = @($names | Where-Object { Test-Path -LiteralPath (Join-Path $ModuleOut $_) })
-            foreach ($missing in @($names | Where-Object { $_ -notin $present })) {
-                Write-Warning "module/$missing does not exist yet: left out of the laid-out manifest."
+    foreach ($list in [regex]::Matches($text, '(?m)^\s*(?:FormatsToProcess|TypesToProcess)\s*=\s*@\(([^)]*)\)')) {
+        foreach ($name in [regex]::Matches($list.Groups[1].Value, "'([^']+)'")) {
+            if (-not (Test-Path -LiteralPath (Join-Path $ModuleOut $name.Groups[1].Value))) {
+                throw "module/$ModuleName.psd1 lists $($name.Groups[1].Value), which the module folder lacks."
             }
-            $list = ($present | ForEach-Object { "'$_'" }) -join ', '
-            "$($m.Groups[1].Value)@($list)"
-        })
+        }
+    }
+    $stamped = [regex]::Replace($text, $versionLine, "`${1}'$Version'")
     Set-Content -LiteralPath (Join-Path $ModuleOut "$ModuleName.psd1") -Value $stamped -Encoding utf8NoBOM -NoNewline
 }
 

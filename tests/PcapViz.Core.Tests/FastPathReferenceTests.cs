@@ -8,7 +8,7 @@ namespace PcapViz.Core.Tests;
 
 /// <summary>
 /// The zero-allocation decoder against an independent one: every packet of the corpus is decoded by
-/// <see cref="PacketDecoder"/> and by PacketDotNet (through <see cref="PacketDotNetDecoder.Describe"/>), and the two must
+/// <see cref="PacketDecoder"/> and by PacketDotNet (through <see cref="PacketDotNetReference.Describe"/>), and the two must
 /// name the same IP version, addresses, protocol, ports, TCP flags, fragment flag, VLAN and Ethernet MACs.
 /// Tunnels need no exception: Describe takes the first IP header PacketDotNet's tree holds (Extract walks from the
 /// outside in), which is the outermost one we attribute to, and reads ports only from that header's own payload.
@@ -110,7 +110,7 @@ public sealed class FastPathReferenceTests(ITestOutputHelper output)
         try
         {
             var parsed = Packet.ParsePacket((LinkLayers)linkType, data.ToArray());
-            PacketDotNetDecoder.Describe(parsed, ref reference);
+            PacketDotNetReference.Describe(parsed, ref reference);
             // Describe turns an exception inside PacketDotNet's lazy parsing into Malformed.
             if (reference.Status == DecodeStatus.Malformed)
                 skip = Skip.PacketDotNetThrows;

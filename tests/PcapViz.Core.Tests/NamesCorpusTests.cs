@@ -100,7 +100,7 @@ public sealed class NamesCorpusTests
             if (LinkType.IsFastPath(raw.LinkType))
                 PacketDecoder.Decode(raw.LinkType, raw.Data, ref decoded);
             else
-                PacketDotNetDecoder.Decode(raw.LinkType, raw.Data, ref decoded);
+                PacketDotNetReference.Decode(raw.LinkType, raw.Data, ref decoded);
             names.Observe(raw.Data, decoded);
         }
         return names;

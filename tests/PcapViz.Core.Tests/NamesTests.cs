@@ -425,16 +425,22 @@ public sealed class NamesTests
         for (int i = 0; i < frames.Length; i++)
             names.Observe(frames[i], decoded[i]);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int round = 0; round < 1000; round++)
+        // The least of five runs: the runtime itself may allocate on this thread once (a method promoted to its
+        // optimised tier), but an allocation per packet shows in every run.
+        long allocated = long.MaxValue;
+        for (int run = 0; run < 5; run++)
         {
-            for (int i = 0; i < frames.Length; i++)
-                names.Observe(frames[i], decoded[i]);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int round = 0; round < 1000; round++)
+            {
+                for (int i = 0; i < frames.Length; i++)
+                    names.Observe(frames[i], decoded[i]);
+            }
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Equal(1001, names.DnsQueries["known.example"]);
+        Assert.Equal(5001, names.DnsQueries["known.example"]);
     }
 
     [Fact]

@@ -68,11 +68,14 @@ public static class CaptureAnalyzer
                     last = raw.TimestampNs;
             }
             if (LinkType.IsFastPath(raw.LinkType))
+            {
                 PacketDecoder.Decode(raw.LinkType, raw.Data, ref decoded);
-            else if (unsupported.Contains(raw.LinkType))
-                decoded.Status = DecodeStatus.UnsupportedLinkType;
+            }
             else
-                PacketDotNetDecoder.Decode(raw.LinkType, raw.Data, ref decoded);
+            {
+                decoded.Reset();
+                decoded.Status = DecodeStatus.UnsupportedLinkType;
+            }
 
             if (decoded.Status == DecodeStatus.UnsupportedLinkType)
             {

@@ -52,7 +52,7 @@ public sealed class PcapCapture
     public DateTimeOffset? LastSeen { get; }
     public TimeSpan Duration => FirstSeen is { } first && LastSeen is { } last ? last - first : TimeSpan.Zero;
     public int FlowCount => _flows.Count;
-    /// <summary>Packets of a link type that neither our decoder nor PacketDotNet reads: counted, not attributed.</summary>
+    /// <summary>Packets of a link type the decoder does not read: counted, not attributed.</summary>
     public long UnsupportedLinkTypePackets { get; }
     /// <summary>Packets shorter than their own headers claim: attributed as far as they go.</summary>
     public long MalformedPackets { get; }
