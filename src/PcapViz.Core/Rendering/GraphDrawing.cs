@@ -51,10 +51,10 @@ public sealed class GraphDrawing
     public double FontSize { get; init; } = 11;
 
     /// <summary>Distance between the baselines of consecutive node label lines.</summary>
-    public double LineHeight => FontSize * 1.25;
+    public double LineHeight => FontSize * Layout.DrawingStyle.LineHeightEm;
 
     /// <summary>Space between the bottom of a node's circle and the top of its first label line.</summary>
-    public double LabelGap => FontSize * 0.25;
+    public double LabelGap => FontSize * Layout.DrawingStyle.LabelGapEm;
 
     /// <summary>Font size of edge labels, drawn at the middle of the edge.</summary>
     public double EdgeFontSize { get; init; } = 9;
@@ -83,6 +83,12 @@ public sealed record DrawnNode(
 
     /// <summary>The value of <see cref="GraphDrawing.SizeBy"/> the radius was scaled from (a group: its members' total).</summary>
     public double SizeValue { get; init; }
+
+    // A node's traffic, or a group's: its members' sums. Every writer shows these, so they are worked out here.
+    public long PacketsSent => Node?.PacketsSent ?? Members.Sum(m => m.PacketsSent);
+    public long PacketsReceived => Node?.PacketsReceived ?? Members.Sum(m => m.PacketsReceived);
+    public long BytesSent => Node?.BytesSent ?? Members.Sum(m => m.BytesSent);
+    public long BytesReceived => Node?.BytesReceived ?? Members.Sum(m => m.BytesReceived);
 }
 
 /// <summary>A key host's place by the drawing's size measure: Rank 1 is the highest Score.</summary>
@@ -125,6 +131,10 @@ public sealed record DrawnEdge(
 {
     /// <summary>Indexes into <see cref="GraphDrawing.Findings"/> of the findings this edge shows.</summary>
     public IReadOnlyList<int> Findings { get; init; } = [];
+
+    /// <summary>The first and last packet of the conversations this edge stands for; null when it stands for none.</summary>
+    public DateTimeOffset? FirstSeen => Edges.Count == 0 ? null : Edges.Min(e => e.FirstSeen);
+    public DateTimeOffset? LastSeen => Edges.Count == 0 ? null : Edges.Max(e => e.LastSeen);
 }
 
 public sealed record LegendEntry(string Color, string Label);

@@ -64,8 +64,8 @@ public static class GraphDrawingBuilder
         var sizeValue = items.Select(item => ItemSize(item, sizeOf, options.SizeBy)).ToArray();
         double maxSize = sizeValue.Length == 0 ? 0 : sizeValue.Max();
         long maxTraffic = items.Count == 0 ? 0 : items.Max(i => i.Traffic);
-        // The same metrics GraphDrawing gives its writers: FontSize, LineHeight = 1.25 em, LabelGap = 0.25 em.
-        const double fontSize = DrawingStyle.FontSize, lineHeight = fontSize * 1.25, labelGap = fontSize * 0.25;
+        // The metrics GraphDrawing gives its writers, from the same constants.
+        const double fontSize = DrawingStyle.FontSize, lineHeight = fontSize * DrawingStyle.LineHeightEm, labelGap = fontSize * DrawingStyle.LabelGapEm;
         var labels = new IReadOnlyList<string>[items.Count];
         var radius = new double[items.Count];
         var fill = new string[items.Count];

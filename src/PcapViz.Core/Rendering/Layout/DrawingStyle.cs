@@ -19,6 +19,10 @@ internal static class DrawingStyle
     public const double FontSize = 11;
     public const double EdgeFontSize = 9;
 
+    /// <summary>Node label lines are this many ems apart, the first this many ems below the circle.</summary>
+    public const double LineHeightEm = 1.25;
+    public const double LabelGapEm = 0.25;
+
     public const double MinRadius = 6;
     public const double MaxRadius = 22;
     public const double MinEdgeWidth = 0.8;

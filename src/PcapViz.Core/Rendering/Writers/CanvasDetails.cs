@@ -33,8 +33,8 @@ internal static class CanvasDetails
             if (drawn.Members.Count > 0)
             {
                 Add(rows, "Members", List(drawn.Members.Select(Member).ToArray()));
-                Add(rows, "Sent", Traffic(drawn.Members.Sum(m => m.PacketsSent), drawn.Members.Sum(m => m.BytesSent)));
-                Add(rows, "Received", Traffic(drawn.Members.Sum(m => m.PacketsReceived), drawn.Members.Sum(m => m.BytesReceived)));
+                Add(rows, "Sent", Traffic(drawn.PacketsSent, drawn.BytesSent));
+                Add(rows, "Received", Traffic(drawn.PacketsReceived, drawn.BytesReceived));
             }
 
             return rows;
@@ -84,19 +84,14 @@ internal static class CanvasDetails
         Add(rows, "To", edge.Destination);
         Add(rows, "Traffic", Traffic(edge.Packets, edge.Bytes));
         Add(rows, "Protocols", List(edge.Protocols));
-        if (edge.Edges.Count > 0)
+        if (edge.FirstSeen is { } first && first != default)
         {
-            var first = edge.Edges.Min(e => e.FirstSeen);
-            var last = edge.Edges.Max(e => e.LastSeen);
-            if (first != default)
-            {
-                Add(rows, "First seen", Time(first));
-            }
+            Add(rows, "First seen", Time(first));
+        }
 
-            if (last != default)
-            {
-                Add(rows, "Last seen", Time(last));
-            }
+        if (edge.LastSeen is { } last && last != default)
+        {
+            Add(rows, "Last seen", Time(last));
         }
 
         if (edge.Edges.Count > 1)

@@ -67,9 +67,7 @@ public sealed class DotWriter : IGraphWriter
     {
         var inv = CultureInfo.InvariantCulture;
         var lines = node.LabelLines.ToList();
-        var sent = node.Node?.BytesSent ?? node.Members.Sum(m => m.BytesSent);
-        var received = node.Node?.BytesReceived ?? node.Members.Sum(m => m.BytesReceived);
-        lines.Add("sent " + sent.ToString(inv) + " bytes, received " + received.ToString(inv) + " bytes");
+        lines.Add("sent " + node.BytesSent.ToString(inv) + " bytes, received " + node.BytesReceived.ToString(inv) + " bytes");
         return lines;
     }
 

@@ -208,10 +208,10 @@ public sealed class GraphMlWriter : IGraphWriter
                     Optional(xml, "country", members[0].Country);
                     Optional(xml, "countryName", members[0].CountryName);
                 }
-                Data(xml, "packetsSent", members.Sum(m => m.PacketsSent).ToString(inv));
-                Data(xml, "packetsReceived", members.Sum(m => m.PacketsReceived).ToString(inv));
-                Data(xml, "bytesSent", members.Sum(m => m.BytesSent).ToString(inv));
-                Data(xml, "bytesReceived", members.Sum(m => m.BytesReceived).ToString(inv));
+                Data(xml, "packetsSent", node.PacketsSent.ToString(inv));
+                Data(xml, "packetsReceived", node.PacketsReceived.ToString(inv));
+                Data(xml, "bytesSent", node.BytesSent.ToString(inv));
+                Data(xml, "bytesReceived", node.BytesReceived.ToString(inv));
             }
             xml.WriteEndElement();
         }
@@ -237,10 +237,10 @@ public sealed class GraphMlWriter : IGraphWriter
                 Data(xml, "e_findings", drawing.FindingsText(edge.Findings));
                 Data(xml, "e_severity", drawing.SeverityOf(edge.Findings)!);
             }
-            if (edge.Edges.Count > 0)
+            if (edge.FirstSeen is { } first && edge.LastSeen is { } last)
             {
-                Data(xml, "e_firstSeen", edge.Edges.Min(e => e.FirstSeen).ToString("o", inv));
-                Data(xml, "e_lastSeen", edge.Edges.Max(e => e.LastSeen).ToString("o", inv));
+                Data(xml, "e_firstSeen", first.ToString("o", inv));
+                Data(xml, "e_lastSeen", last.ToString("o", inv));
             }
             Data(xml, "e_edges", edge.Edges.Count.ToString(inv));
             xml.WriteEndElement();

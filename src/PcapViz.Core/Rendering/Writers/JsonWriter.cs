@@ -94,10 +94,10 @@ public sealed class JsonWriter : IGraphWriter
             else
             {
                 Strings(json, "members", node.Members.Select(m => m.Id));
-                json.WriteNumber("packetsSent", node.Members.Sum(m => m.PacketsSent));
-                json.WriteNumber("packetsReceived", node.Members.Sum(m => m.PacketsReceived));
-                json.WriteNumber("bytesSent", node.Members.Sum(m => m.BytesSent));
-                json.WriteNumber("bytesReceived", node.Members.Sum(m => m.BytesReceived));
+                json.WriteNumber("packetsSent", node.PacketsSent);
+                json.WriteNumber("packetsReceived", node.PacketsReceived);
+                json.WriteNumber("bytesSent", node.BytesSent);
+                json.WriteNumber("bytesReceived", node.BytesReceived);
             }
             json.WriteEndObject();
         }
@@ -124,10 +124,10 @@ public sealed class JsonWriter : IGraphWriter
             json.WriteNumber("bytes", edge.Bytes);
             Strings(json, "protocols", edge.Protocols);
             Indexes(json, "findings", edge.Findings);
-            if (edge.Edges.Count > 0)
+            if (edge.FirstSeen is { } first && edge.LastSeen is { } last)
             {
-                json.WriteString("firstSeen", edge.Edges.Min(e => e.FirstSeen));
-                json.WriteString("lastSeen", edge.Edges.Max(e => e.LastSeen));
+                json.WriteString("firstSeen", first);
+                json.WriteString("lastSeen", last);
             }
             json.WriteStartArray("edges");
             foreach (var e in edge.Edges)
