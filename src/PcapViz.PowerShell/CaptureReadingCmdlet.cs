@@ -8,14 +8,13 @@ namespace PcapViz.PowerShell;
 /// What every cmdlet that reads capture files shares: -Path and -LiteralPath, path resolution with one clear error
 /// per bad path, parallel reading with results in input order, progress, warnings for damage, and prompt Ctrl+C.
 /// </summary>
-public abstract class CaptureReadingCmdlet : PSCmdlet, IDisposable
+public abstract class CaptureReadingCmdlet : StoppableCmdlet
 {
     protected const string PathSet = "Path";
     protected const string LiteralPathSet = "LiteralPath";
     private const int ProgressActivityId = 0x7C4F;
     private static readonly TimeSpan PumpInterval = TimeSpan.FromMilliseconds(200);
 
-    private readonly CancellationTokenSource _stopping = new();
     private CaptureImportQueue? _queue;
     private bool _progressShown;
 
@@ -36,7 +35,6 @@ public abstract class CaptureReadingCmdlet : PSCmdlet, IDisposable
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
 
-    protected CancellationToken StopToken => _stopping.Token;
 
     /// <summary>Called on the pipeline thread for each capture, in input order.</summary>
     protected abstract void OnCapture(PcapCapture capture);
@@ -51,7 +49,7 @@ public abstract class CaptureReadingCmdlet : PSCmdlet, IDisposable
     {
         foreach (var path in ResolveCapturePaths(paths, literal))
         {
-            _queue ??= new CaptureImportQueue(ThrottleLimit, _stopping.Token);
+            _queue ??= new CaptureImportQueue(ThrottleLimit, StopToken);
             _queue.Enqueue(path);
             // Back-pressure: a long pipeline of files must not queue results faster than they are written.
             Pump(block: _queue.Count > 2 * ThrottleLimit);
@@ -180,13 +178,5 @@ public abstract class CaptureReadingCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _queue?.Dispose();
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    protected override void ReleaseAfterStop() => _queue?.Dispose();
 }

@@ -9,12 +9,11 @@ namespace PcapViz.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "PcapGraph", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
+public sealed class ExportPcapGraphCommand : StoppableCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
-    private readonly CancellationTokenSource _stopping = new();
     private readonly List<PcapTopology> _topologies = [];
     private readonly List<PcapFinding> _findings = [];
 
@@ -156,10 +155,10 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
         };
         try
         {
-            // Layout is the long part: it reports 0-95%, and writing takes the rest.
+            // Layout is the long part: it takes 0-90%, and writing the rest.
             var progress = new SynchronousProgress<DrawingProgress>(p =>
                 WriteProgress(new ProgressRecord(1, "Export-PcapGraph", p.Activity) { PercentComplete = Math.Clamp(p.PercentComplete * 9 / 10, 0, 90) }));
-            var drawing = GraphDrawingBuilder.Build(topology, options, progress, _stopping.Token);
+            var drawing = GraphDrawingBuilder.Build(topology, options, progress, StopToken);
             if (drawing.FoldedNodes > 0)
                 WriteWarning($"{drawing.FoldedNodes} of {topology.Nodes.Length} nodes were folded into groups to keep the picture readable; use -MaxNodes 0 to draw every node.");
             if (drawing.HiddenEdges > 0)
@@ -172,7 +171,7 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
                     : $"Findings {numbers} are not drawn: {reason.Key}. They are listed in the picture's findings panel.");
             }
             WriteProgress(new ProgressRecord(1, "Export-PcapGraph", $"Writing {System.IO.Path.GetFileName(target)}") { PercentComplete = 90 });
-            GraphFiles.Write(drawing, format.Value, target, Force, _stopping.Token);
+            GraphFiles.Write(drawing, format.Value, target, Force, StopToken);
             WriteProgress(new ProgressRecord(1, "Export-PcapGraph", "Done") { RecordType = ProgressRecordType.Completed });
         }
         catch (OperationCanceledException)
@@ -207,11 +206,4 @@ public sealed class ExportPcapGraphCommand : PSCmdlet, IDisposable
             WriteObject(new FileInfo(target));
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
-    }
 }

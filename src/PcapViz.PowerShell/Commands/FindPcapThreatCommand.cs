@@ -279,15 +279,7 @@ public sealed class FindPcapThreatCommand : CaptureInputCmdlet
                 record.RecordType = ProgressRecordType.Completed;
             WriteProgress(record);
         });
-        List<PcapFinding> findings;
-        try
-        {
-            findings = ThreatAnalyzer.Analyze(_captures, _options!, progress, StopToken);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new PipelineStoppedException();
-        }
+        var findings = Stoppable(stop => ThreatAnalyzer.Analyze(_captures, _options!, progress, stop));
         int flows = _captures.Sum(c => c.FlowCount);
         WriteVerbose($"Scored {_captures.Count} capture(s), {flows:N0} flows: {findings.Count} finding(s) in {clock.Elapsed.TotalSeconds:0.00} s.");
         if (_options!.AllowList is { IsEmpty: false } allow)

@@ -8,10 +8,9 @@ namespace PcapViz.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "PcapKeyHost")]
 [OutputType(typeof(PcapKeyHost))]
-public sealed class GetPcapKeyHostCommand : PSCmdlet, IDisposable
+public sealed class GetPcapKeyHostCommand : StoppableCmdlet
 {
     private static readonly KeyHostOptions Defaults = new();
-    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Topologies from Get-PcapTopology (also brought back by Import-Clixml or remoting).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -58,15 +57,7 @@ public sealed class GetPcapKeyHostCommand : PSCmdlet, IDisposable
         {
             if (topology is null)
                 continue;
-            List<PcapKeyHost> hosts;
-            try
-            {
-                hosts = KeyHosts.Rank(topology, options, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
+            var hosts = Stoppable(stop => KeyHosts.Rank(topology, options, stop));
             int samples = hosts.FirstOrDefault()?.BetweennessSamples ?? 0;
             WriteVerbose($"Layer {topology.Layer}: {topology.Nodes.Length:N0} nodes, {topology.Edges.Length:N0} edges; betweenness {(samples == 0 ? "exact (Brandes)" : $"sampled over {samples:N0} shortest paths, within {BetweennessError} with probability {BetweennessConfidence}")}.");
             foreach (var host in Top is { } top ? hosts.Take(top) : hosts)
@@ -74,11 +65,4 @@ public sealed class GetPcapKeyHostCommand : PSCmdlet, IDisposable
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
-    }
 }

@@ -107,11 +107,7 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
         };
         try
         {
-            WriteObject(TopologyBuilder.Build(Input, options, StopToken));
-        }
-        catch (OperationCanceledException)
-        {
-            throw new PipelineStoppedException();
+            WriteObject(Stoppable(stop => TopologyBuilder.Build(Input, options, stop)));
         }
         finally
         {
