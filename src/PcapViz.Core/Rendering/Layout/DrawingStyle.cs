@@ -28,8 +28,12 @@ internal static class DrawingStyle
     public const double MinEdgeWidth = 0.8;
     public const double MaxEdgeWidth = 7;
 
-    /// <summary>Longest label line, in characters; longer host names are cut with an ellipsis.</summary>
-    public const int MaxLabelChars = 40;
+    /// <summary>
+    /// Longest text line in any picture (node and edge labels, legend, HTML headings), in characters: the longest
+    /// node id, an IPv6 endpoint such as [2001:db8:1234:5678:9abc:def0:1234:5678]:65535, is 47. Longer text is cut
+    /// with an ellipsis (the tooltips keep it whole).
+    /// </summary>
+    public const int MaxLabelChars = 48;
 
     // Tableau 20 without its blues (internal) and greys (unknown), then further distinct hues: readable on white,
     // told apart from the internal colour.

@@ -34,13 +34,16 @@ internal static class TextMeasure
         return thousandths / 1000;
     }
 
-    /// <summary>Cuts <paramref name="text"/> to at most <paramref name="maxChars"/> characters, ending with an ellipsis when cut.</summary>
+    /// <summary>
+    /// Cuts <paramref name="text"/> to at most <paramref name="maxChars"/> characters, ending with an ellipsis when
+    /// cut, never between the two halves of a surrogate pair. The one shortener of labels, legends and panels.
+    /// </summary>
     public static string Shorten(string text, int maxChars)
     {
         if (text.Length <= maxChars)
             return text;
-        int cut = maxChars - 1;
-        if (char.IsHighSurrogate(text[cut - 1]))
+        int cut = Math.Max(maxChars - 1, 0);
+        if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
             cut--;
         return string.Concat(text.AsSpan(0, cut), "\u2026");
     }

@@ -13,7 +13,7 @@ internal sealed class CanvasPainter
 {
     private const double EdgeLineSpacing = 1.25;
     private const double MaxNodeLabelLines = 6;
-    private const int MaxLabelChars = 48;
+    private const int MaxLabelChars = Layout.DrawingStyle.MaxLabelChars;
     private const int MaxLegendEntries = 40;
     private const int MaxFindingRows = 30;
     private const int MaxFindingChars = 64;

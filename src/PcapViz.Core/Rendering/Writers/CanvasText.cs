@@ -58,22 +58,7 @@ internal static class CanvasText
     }
 
     /// <summary>Cleans and shortens to at most <paramref name="maxChars"/> characters, ending in an ellipsis when cut.</summary>
-    public static string CleanLine(string? text, int maxChars)
-    {
-        var clean = Clean(text);
-        if (clean.Length <= maxChars)
-        {
-            return clean;
-        }
-
-        var cut = maxChars - 1;
-        if (cut > 0 && char.IsHighSurrogate(clean[cut - 1]))
-        {
-            cut--;
-        }
-
-        return string.Concat(clean.AsSpan(0, Math.Max(cut, 0)), "\u2026");
-    }
+    public static string CleanLine(string? text, int maxChars) => Layout.TextMeasure.Shorten(Clean(text), maxChars);
 
     /// <summary>
     /// The advance width of <paramref name="text"/> at <paramref name="size"/> in DejaVu Sans (bold is about 10% wider),

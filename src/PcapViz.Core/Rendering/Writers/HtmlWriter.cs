@@ -20,7 +20,7 @@ namespace PcapViz.Core.Rendering.Writers;
 public sealed class HtmlWriter : IGraphWriter
 {
     private const string AssetPrefix = "PcapViz.Core.Rendering.Assets.";
-    private const int MaxLabelChars = 60;
+    private const int MaxLabelChars = Layout.DrawingStyle.MaxLabelChars;
 
     /// <summary>The one style element Cytoscape adds to the page (its container rule), allowed by hash.</summary>
     private const string CytoscapeStyle = ".__________cytoscape_container { position: relative; }";
