@@ -92,6 +92,9 @@ public sealed record PcapFinding : IComparable<PcapFinding>, IComparable
     /// <summary>The allow list in force and what each entry removed; empty when none was given.</summary>
     public string AllowList { get; init; } = "";
 
+    /// <summary>The severities <see cref="SeverityOf"/> gives, highest first.</summary>
+    public static IReadOnlyList<string> Severities { get; } = ["Critical", "High", "Medium", "Low"];
+
     /// <summary>RITA's bands: above 0.8 Critical, 0.6 High, 0.4 Medium, below that Low.</summary>
     public static string SeverityOf(double score) => score switch
     {

@@ -205,7 +205,7 @@ public static class GraphDrawingBuilder
         };
     }
 
-    /// <summary>Per node id, the value its size follows; empty for traffic, which the fold already knows.</summary>
+    /// <summary>Per node id, the value its size follows: bytes sent and received, or the key-host score.</summary>
     private static Dictionary<string, double> SizeValues(PcapTopology topology, List<PcapNode> nodes, NodeSizeMeasure measure, CancellationToken cancellation)
     {
         if (measure == NodeSizeMeasure.Traffic)
@@ -250,12 +250,12 @@ public static class GraphDrawingBuilder
         var pinned = new HashSet<string>(StringComparer.Ordinal);
         for (int f = 0; f < marks.Findings.Length && pinned.Count < room; f++)
         {
-            foreach (var edge in marks.Edges[f].OrderByDescending(e => e.Bytes).Take(room))
+            foreach (var (edge, _) in marks.Edges[f].OrderByDescending(e => e.Edge.Bytes).Take(room))
             {
                 pinned.Add(edge.Source);
                 pinned.Add(edge.Destination);
             }
-            foreach (var id in marks.OrphanNodes[f].Take(room))
+            foreach (var (id, _) in marks.OrphanNodes[f].Take(room))
                 pinned.Add(id);
         }
         foreach (var (id, _) in keyHosts.OrderBy(k => k.Value.Rank))
@@ -289,24 +289,23 @@ public static class GraphDrawingBuilder
             var onNodes = new SortedSet<int>();
             var onGroups = new HashSet<EdgeGroup>();
             int? source = null, destination = null;
-            foreach (var edge in marks.Edges[f])
+            foreach (var (edge, forward) in marks.Edges[f])
             {
                 int a = indexOfNode[edge.Source], b = indexOfNode[edge.Destination];
                 if (onGroups.Add(groupOf[(a, b)]))
                     groupOf[(a, b)].Findings.Add(f);
                 onNodes.Add(a);
                 onNodes.Add(b);
-                bool forward = AddressOf(items[a], edge.Source) == finding.Source;
                 source ??= forward ? a : b;
                 destination ??= forward ? b : a;
             }
             if (marks.Edges[f].Count == 0)
             {
-                foreach (var id in marks.OrphanNodes[f])
+                foreach (var (id, isSource) in marks.OrphanNodes[f])
                 {
                     int i = indexOfNode[id];
                     onNodes.Add(i);
-                    if (AddressOf(items[i], id) == finding.Source)
+                    if (isSource)
                         source ??= i;
                     else
                         destination ??= i;
@@ -322,9 +321,6 @@ public static class GraphDrawingBuilder
         }
         return result;
     }
-
-    private static string AddressOf(DrawItem item, string nodeId) =>
-        item.Node?.Address ?? item.Members.FirstOrDefault(m => m.Id == nodeId)?.Address ?? nodeId;
 
     /// <summary>Above <paramref name="maxEdges"/>, the heaviest edges and every edge of a finding; the rest counted.</summary>
     private static (List<EdgeGroup> Kept, int Hidden, long HiddenBytes) Thin(List<EdgeGroup> groups, int maxEdges)
@@ -429,7 +425,7 @@ public static class GraphDrawingBuilder
         var legend = new List<LegendEntry>();
         if (keyHosts > 0)
             legend.Add(new LegendEntry("#ffffff", "Double ring: top " + keyHosts.ToString(CultureInfo.InvariantCulture) + " by " + DrawingStyle.MeasureName(sizeBy)));
-        foreach (var severity in new[] { "Critical", "High", "Medium", "Low" })
+        foreach (var severity in PcapFinding.Severities)
         {
             if (findings.Any(f => f.NotDrawn is null && f.Finding.Severity == severity))
                 legend.Add(new LegendEntry(DrawingStyle.SeverityColor(severity), severity + " finding"));

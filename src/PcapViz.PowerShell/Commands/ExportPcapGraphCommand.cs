@@ -94,9 +94,8 @@ public sealed class ExportPcapGraphCommand : StoppableCmdlet
         if (Finding is not null)
         {
             _findings.AddRange(Finding.Where(f => f is not null));
-            // A -Finding argument is bound once, not per pipeline object: take it once.
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Finding)) || MyInvocation.ExpectingInput)
-                Finding = null;
+            // Taken once: a -Finding argument stays bound for every pipeline object; piped findings are bound anew.
+            Finding = null;
         }
         if (InputObject is null)
             return;

@@ -8,7 +8,7 @@ namespace PcapViz.Core.Rendering.Layout;
 /// </summary>
 internal sealed class FindingMarks
 {
-    private FindingMarks(PcapFinding[] findings, List<PcapEdge>[] edges, List<string>[] orphanNodes, string?[] notDrawn)
+    private FindingMarks(PcapFinding[] findings, List<(PcapEdge Edge, bool Forward)>[] edges, List<(string Id, bool IsSource)>[] orphanNodes, string?[] notDrawn)
     {
         Findings = findings;
         Edges = edges;
@@ -19,11 +19,11 @@ internal sealed class FindingMarks
     /// <summary>The findings in score order, as numbered in the drawing.</summary>
     public PcapFinding[] Findings { get; }
 
-    /// <summary>Per finding: the topology edges of its conversation.</summary>
-    public List<PcapEdge>[] Edges { get; }
+    /// <summary>Per finding: the topology edges of its conversation, Forward where the edge runs from the finding's source.</summary>
+    public List<(PcapEdge Edge, bool Forward)>[] Edges { get; }
 
-    /// <summary>Per finding with no edge here: the nodes of its hosts that the topology has (a DNS client, a lone end).</summary>
-    public List<string>[] OrphanNodes { get; }
+    /// <summary>Per finding with no edge here: the nodes of its hosts that the topology has (a DNS client, a lone end), and which end each is.</summary>
+    public List<(string Id, bool IsSource)>[] OrphanNodes { get; }
 
     /// <summary>Per finding: why nothing of it is in this topology, or null.</summary>
     public string?[] NotDrawn { get; }
@@ -31,8 +31,8 @@ internal sealed class FindingMarks
     public static FindingMarks Find(IReadOnlyList<PcapFinding> given, int layer, IReadOnlyList<PcapNode> nodes, IEnumerable<PcapEdge> topologyEdges)
     {
         var findings = given.Where(f => f is not null).Distinct().Order().ToArray();
-        var edges = new List<PcapEdge>[findings.Length];
-        var orphans = new List<string>[findings.Length];
+        var edges = new List<(PcapEdge, bool)>[findings.Length];
+        var orphans = new List<(string, bool)>[findings.Length];
         var notDrawn = new string?[findings.Length];
         for (int i = 0; i < findings.Length; i++)
         {
@@ -73,19 +73,19 @@ internal sealed class FindingMarks
         {
             if (edge is null || !byId.TryGetValue(edge.Source, out var from) || !byId.TryGetValue(edge.Destination, out var to))
                 continue;
-            Match(edge, from, to);
+            Match(edge, from, to, forward: true);
             if (!string.Equals(from.Address, to.Address, StringComparison.Ordinal))
-                Match(edge, to, from);
+                Match(edge, to, from, forward: false);
         }
 
-        void Match(PcapEdge edge, PcapNode sourceSide, PcapNode otherSide)
+        void Match(PcapEdge edge, PcapNode sourceSide, PcapNode otherSide, bool forward)
         {
             if (!bySource.TryGetValue(sourceSide.Address, out var candidates))
                 return;
             foreach (int i in candidates)
             {
                 if (targets[i].Matches(otherSide))
-                    edges[i].Add(edge);
+                    edges[i].Add((edge, forward));
             }
         }
 
@@ -95,11 +95,11 @@ internal sealed class FindingMarks
                 continue;
             var t = targets[i];
             if (byAddress.TryGetValue(t.Source, out var sources))
-                orphans[i].AddRange(sources.Select(n => n.Id));
+                orphans[i].AddRange(sources.Select(n => (n.Id, true)));
             if (t.Endpoint is not null && byId.ContainsKey(t.Endpoint))
-                orphans[i].Add(t.Endpoint);
+                orphans[i].Add((t.Endpoint, false));
             else if (t.DestinationHost is not null && byAddress.TryGetValue(t.DestinationHost, out var destinations))
-                orphans[i].AddRange(destinations.Select(n => n.Id));
+                orphans[i].AddRange(destinations.Select(n => (n.Id, false)));
             if (orphans[i].Count == 0)
                 notDrawn[i] = "neither of its hosts is in this topology";
         }

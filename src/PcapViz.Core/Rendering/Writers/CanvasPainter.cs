@@ -214,6 +214,7 @@ internal sealed class CanvasPainter
         // A finding's edges go on top of the rest, so no grey line hides them.
         for (var i = 0; i < edges.Count; i++)
         {
+            Checkpoint(i, cancellation);
             if (edges[i].Source.Findings.Count > 0)
             {
                 PaintEdge(canvas, edges[i]);
@@ -289,7 +290,7 @@ internal sealed class CanvasPainter
 
         if (drawing.HiddenEdges > 0)
         {
-            text += string.Create(CultureInfo.InvariantCulture, $"; {drawing.HiddenEdges:N0} light {(drawing.HiddenEdges == 1 ? "edge" : "edges")} ({CanvasDetails.Bytes(drawing.HiddenEdgeBytes)}) not drawn");
+            text += string.Create(CultureInfo.InvariantCulture, $"; {drawing.HiddenEdges:N0} light {(drawing.HiddenEdges == 1 ? "edge" : "edges")} ({Layout.DrawingStyle.HumanBytes(drawing.HiddenEdgeBytes)}) not drawn");
         }
 
         if (drawing.Findings.Count > 0)
