@@ -25,19 +25,7 @@ internal static class NetworkLayout
             return new LayoutResult(x, y, 2 * Margin, 2 * Margin);
 
         var components = Components(graph);
-        var componentOf = new int[n];
-        var localIndex = new int[n];
-        for (int c = 0; c < components.Count; c++)
-        {
-            for (int local = 0; local < components[c].Length; local++)
-            {
-                componentOf[components[c][local]] = c;
-                localIndex[components[c][local]] = local;
-            }
-        }
-        var edgesOf = new List<(int A, int B)>?[components.Count];
-        foreach (var (a, b) in graph.Edges)
-            (edgesOf[componentOf[a]] ??= []).Add((localIndex[a], localIndex[b]));
+        var edgesOf = EdgesWithin(graph, components);
 
         // Big components one at a time (each runs its force sums in parallel, and reports progress on this thread);
         // the small ones, thousands at layer 4, side by side on the thread pool. Each writes only its own nodes'
@@ -52,17 +40,45 @@ internal static class NetworkLayout
             cancellation.ThrowIfCancellationRequested();
             int m = components[c].Length;
             long before = done;
-            boxes[c] = Place(graph, components[c], edgesOf[c] ?? [], x, y, cancellation,
+            boxes[c] = Place(graph, components[c], edgesOf[c], x, y, cancellation,
                 progress is not null ? f => progress((before + f * m) / n) : null);
             done += m;
             progress?.Invoke((double)done / n);
         }
         Parallel.For(firstSmall, components.Count, new ParallelOptions { CancellationToken = cancellation },
-            c => boxes[c] = Place(graph, components[c], edgesOf[c] ?? [], x, y, cancellation));
+            c => boxes[c] = Place(graph, components[c], edgesOf[c], x, y, cancellation));
         progress?.Invoke(1);
 
         var (width, height) = ComponentPacker.Pack(boxes, x, y, Margin);
         return new LayoutResult(x, y, width, height);
+    }
+
+    /// <summary>
+    /// For each part (disjoint sets of nodes), the edges with both ends in it, numbered by position in the part; an
+    /// edge between two parts is in none.
+    /// </summary>
+    internal static List<(int A, int B)>[] EdgesWithin(LayoutGraph graph, IReadOnlyList<int[]> parts)
+    {
+        var partOf = new int[graph.Count];
+        var localIndex = new int[graph.Count];
+        Array.Fill(partOf, -1);
+        for (int p = 0; p < parts.Count; p++)
+        {
+            for (int local = 0; local < parts[p].Length; local++)
+            {
+                partOf[parts[p][local]] = p;
+                localIndex[parts[p][local]] = local;
+            }
+        }
+        var edges = new List<(int A, int B)>[parts.Count];
+        for (int p = 0; p < edges.Length; p++)
+            edges[p] = [];
+        foreach (var (a, b) in graph.Edges)
+        {
+            if (partOf[a] >= 0 && partOf[a] == partOf[b])
+                edges[partOf[a]].Add((localIndex[a], localIndex[b]));
+        }
+        return edges;
     }
 
     /// <summary>

@@ -42,29 +42,16 @@ internal static class ResponderLayout
             members.Add(i);
         }
         var parts = clusterOrder.Select(k => clusters[k].ToArray()).ToArray();
-        var localIndex = new int[n];
-        var clusterOf = new int[n];
-        Array.Fill(clusterOf, -1);
-        for (int c = 0; c < parts.Length; c++)
-        {
-            for (int local = 0; local < parts[c].Length; local++)
-            {
-                clusterOf[parts[c][local]] = c;
-                localIndex[parts[c][local]] = local;
-            }
-        }
-        var subgraphs = parts.Select(members =>
+        var edgesWithin = NetworkLayout.EdgesWithin(graph, parts);
+        var subgraphs = parts.Select((members, c) =>
         {
             var sub = new LayoutGraph(members.Length);
             for (int local = 0; local < members.Length; local++)
                 sub.SetBox(local, graph.HalfWidth[members[local]], graph.Above[members[local]], graph.Below[members[local]]);
+            foreach (var (a, b) in edgesWithin[c])
+                sub.AddEdge(a, b);
             return sub;
         }).ToArray();
-        foreach (var (a, b) in graph.Edges)
-        {
-            if (clusterOf[a] >= 0 && clusterOf[a] == clusterOf[b])
-                subgraphs[clusterOf[a]].AddEdge(localIndex[a], localIndex[b]);
-        }
         // Each subnet is laid out as a graph of its own (its parts packed tight), then the subnets are packed.
         var boxes = new List<ComponentPacker.Box>(parts.Length);
         long done = 0;
@@ -90,13 +77,15 @@ internal static class ResponderLayout
             var ordered = ring.OrderBy(i => ringOrder[i].Country, StringComparer.Ordinal).ThenBy(i => ringOrder[i].Asn)
                 .ThenByDescending(i => ringOrder[i].Weight).ThenBy(i => i).ToArray();
             var arc = new double[ordered.Length];
+            var gapBefore = new double[ordered.Length];
             double circumference = 0;
             for (int k = 0; k < ordered.Length; k++)
             {
                 int i = ordered[k];
                 arc[k] = Math.Max(2 * graph.HalfWidth[i], graph.Above[i] + graph.Below[i]) + NetworkLayout.Padding;
                 bool newCountry = k > 0 && !string.Equals(ringOrder[i].Country, ringOrder[ordered[k - 1]].Country, StringComparison.Ordinal);
-                circumference += arc[k] + (newCountry ? CountryGap : 0);
+                gapBefore[k] = newCountry ? CountryGap : 0;
+                circumference += arc[k] + gapBefore[k];
             }
             double middleRadius = Math.Sqrt(middleWidth * middleWidth + middleHeight * middleHeight) / 2;
             double radius = Math.Max(middleRadius + RingGap, circumference / (2 * Math.PI));
@@ -119,8 +108,7 @@ internal static class ResponderLayout
             for (int k = 0; k < ordered.Length; k++)
             {
                 int i = ordered[k];
-                bool newCountry = k > 0 && !string.Equals(ringOrder[i].Country, ringOrder[ordered[k - 1]].Country, StringComparison.Ordinal);
-                total += (newCountry ? CountryGap : 0) + arc[k] / 2;
+                total += gapBefore[k] + arc[k] / 2;
                 // From the top, clockwise.
                 double angle = -Math.PI / 2 + 2 * Math.PI * total / Math.Max(circumference, 1e-9);
                 x[i] = cx + rx * Math.Cos(angle);
