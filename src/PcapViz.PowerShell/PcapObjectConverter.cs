@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Management.Automation;
-using System.Net;
-using PcapViz.Core.Decoding;
 
 namespace PcapViz.PowerShell;
 
@@ -18,6 +16,11 @@ public sealed class PcapObjectConverter : PSTypeConverter
 
     /// <summary>Getter of the hidden Snapshot code property (PcapViz.Types.ps1xml).</summary>
     public static byte[] SnapshotOf(PSObject capture) => ((PcapCapture)capture.BaseObject).ToSnapshot();
+
+    /// <summary>Getter of the PSPath code property (PcapViz.Types.ps1xml): the capture's file, provider-qualified.</summary>
+    public static string PSPathOf(PSObject capture) => FileSystemProviderPrefix + ((PcapCapture)capture.BaseObject).Path;
+
+    private const string FileSystemProviderPrefix = @"Microsoft.PowerShell.Core\FileSystem::";
 
     public override bool CanConvertFrom(object sourceValue, Type destinationType) =>
         sourceValue is PSObject bag && bag.TypeNames.Contains(DeserializedPrefix + destinationType.FullName);
@@ -62,11 +65,11 @@ public sealed class PcapObjectConverter : PSTypeConverter
 
     private static string? Text(PSObject bag, string name) => Value(bag, name)?.ToString();
 
-    private static string[] Texts(PSObject bag, string name) => Value(bag, name) switch
+    private static TextList Texts(PSObject bag, string name) => Value(bag, name) switch
     {
-        null => [],
-        System.Collections.IEnumerable items and not string => items.Cast<object?>().Select(i => i?.ToString() ?? "").ToArray(),
-        var single => [single.ToString() ?? ""],
+        null => TextList.Empty,
+        System.Collections.IEnumerable items and not string => new TextList(items.Cast<object?>().Select(i => i?.ToString() ?? "").ToArray()),
+        var single => new TextList([single.ToString() ?? ""]),
     };
 
     /// <summary>DateTimeOffset has no CliXml form of its own: it comes back as a bag whose UtcTicks we trust.</summary>
@@ -78,14 +81,11 @@ public sealed class PcapObjectConverter : PSTypeConverter
         _ => throw new InvalidDataException($"it has no {name}"),
     };
 
-    private static IPAddress? Address(PSObject bag, string name) =>
-        Text(bag, name) is { Length: > 0 } text ? IPAddress.Parse(text) : null;
-
     private static PcapFlow ToFlow(PSObject bag) => new()
     {
         Protocol = Get<string>(bag, nameof(PcapFlow.Protocol)),
-        SourceAddress = Address(bag, nameof(PcapFlow.SourceAddress)),
-        DestinationAddress = Address(bag, nameof(PcapFlow.DestinationAddress)),
+        SourceAddress = Text(bag, nameof(PcapFlow.SourceAddress)),
+        DestinationAddress = Text(bag, nameof(PcapFlow.DestinationAddress)),
         SourcePort = Optional<int>(bag, nameof(PcapFlow.SourcePort)),
         DestinationPort = Optional<int>(bag, nameof(PcapFlow.DestinationPort)),
         SourceMac = Text(bag, nameof(PcapFlow.SourceMac)),
@@ -99,7 +99,7 @@ public sealed class PcapObjectConverter : PSTypeConverter
         ReceivedPayloadBytes = Get<long>(bag, nameof(PcapFlow.ReceivedPayloadBytes)),
         FirstSeen = Time(bag, nameof(PcapFlow.FirstSeen)),
         LastSeen = Time(bag, nameof(PcapFlow.LastSeen)),
-        TcpFlags = (TcpFlags)Get<byte>(bag, nameof(PcapFlow.TcpFlags)),
+        TcpFlags = Text(bag, nameof(PcapFlow.TcpFlags)),
         Application = Text(bag, nameof(PcapFlow.Application)),
         ApplicationSource = Text(bag, nameof(PcapFlow.ApplicationSource)),
         Capture = Get<string>(bag, nameof(PcapFlow.Capture)),
@@ -120,7 +120,7 @@ public sealed class PcapObjectConverter : PSTypeConverter
                 continue;
             object? value;
             if (property.PropertyType == typeof(TextList))
-                value = new TextList(Texts(bag, property.Name));
+                value = Texts(bag, property.Name);
             else if (property.PropertyType == typeof(DateTimeOffset?))
                 value = Value(bag, property.Name) is null ? null : Time(bag, property.Name);
             else if (Value(bag, property.Name) is { } raw)

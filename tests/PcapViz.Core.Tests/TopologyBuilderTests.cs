@@ -9,8 +9,8 @@ public class TopologyBuilderTests
         string? sourceMac = null, string? destinationMac = null) => new()
     {
         Protocol = "x",
-        SourceAddress = IPAddress.Parse(source),
-        DestinationAddress = IPAddress.Parse(destination),
+        SourceAddress = source,
+        DestinationAddress = destination,
         IpProtocol = ipProtocol,
         EtherType = 0x0800,
         SourcePort = sourcePort,
@@ -44,7 +44,7 @@ public class TopologyBuilderTests
 
         var expected = Enumerable.Range(0, 256).Select(p => Core.Flows.WellKnownPorts.ProtocolName((byte)p)).Distinct().Concat(["TLS", "DNS"]).ToArray();
         Assert.Equal(expected.Order(StringComparer.Ordinal), edge.Protocols.Order(StringComparer.Ordinal));
-        Assert.Equal(["TLS", "DNS"], edge.Protocols[^2..]);
+        Assert.Equal(["TLS", "DNS"], edge.Protocols.TakeLast(2));
         Assert.Equal(258, edge.Packets);
         Assert.Equal(258 * 100, edge.Bytes);
         Assert.Equal(DateTimeOffset.UnixEpoch, edge.FirstSeen);

@@ -52,7 +52,7 @@ public sealed class GetPcapTopologyTests : IDisposable
             .GroupBy(e => (e[0].GetString()!, e[1].GetString()!))
             .Select(g => (g.Key.Item1, g.Key.Item2, g.Sum(e => e[2].GetInt64()), g.Sum(e => e[3].GetInt64()))).Order().ToList();
         Assert.Equal(expected, merged.Edges.Select(e => (e.Source, e.Destination, e.Packets, e.Bytes)).Order().ToList());
-        Assert.Equal(2, merged.Captures.Length);
+        Assert.Equal(2, merged.Captures.Count);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class GetPcapTopologyTests : IDisposable
         var topology = _session.Run("Import-Pcap -LiteralPath $p | Get-PcapTopology -Layer 3", Capture("shared_eth_tls_v4v6_167ips.pcap")).Single<PcapTopology>();
         Assert.Contains(topology.Nodes, n => !n.IsInternal && n.Country is { Length: 2 } && n.CountryName is not null);
         Assert.Contains(topology.Nodes, n => n.IsInternal && n.Country is null);
-        Assert.Contains(topology.Nodes, n => n.HostNames.Length > 0);
+        Assert.Contains(topology.Nodes, n => n.HostNames.Count > 0);
         Assert.Equal(topology.Edges.Sum(e => e.Bytes), topology.Nodes.Sum(n => n.BytesSent));
         Assert.Equal(topology.Edges.Sum(e => e.Bytes), topology.Nodes.Sum(n => n.BytesReceived));
     }

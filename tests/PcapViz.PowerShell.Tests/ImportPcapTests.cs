@@ -31,12 +31,12 @@ public sealed class ImportPcapTests : IDisposable
         var capture = _session.Run($"Import-Pcap '{Corpus.Capture("shared_bigendian_nanosec_http.pcap")}'").Single<PcapCapture>();
         Assert.Equal(10, capture.Packets);
         Assert.Equal(2198, capture.Bytes);
-        Assert.Equal(Core.Capture.CaptureFormat.Pcap, capture.Format);
+        Assert.Equal("Pcap", capture.Format);
         Assert.Equal(new[] { "Ethernet(1)" }, capture.LinkTypes);
         Assert.NotNull(capture.FirstSeen);
         Assert.Equal(TimeSpan.Zero, capture.FirstSeen!.Value.Offset);
         Assert.True(capture.LastSeen >= capture.FirstSeen);
-        Assert.Equal(capture.LastSeen - capture.FirstSeen, capture.Duration);
+        Assert.Equal((capture.LastSeen - capture.FirstSeen)!.Value.TotalSeconds, capture.DurationSeconds);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class ImportPcapTests : IDisposable
         var captures = result.All<PcapCapture>();
         Assert.Empty(result.Errors);
         Assert.Equal(new[] { "a [1].pcap", "b.pcapng" }, captures.Select(c => c.Name));
-        Assert.Equal(Core.Capture.CaptureFormat.PcapNg, captures[1].Format);
+        Assert.Equal("PcapNg", captures[1].Format);
     }
 
     [Fact]

@@ -120,7 +120,7 @@ public static class CaptureAnalyzer
         var linkTypes = reader.LinkTypes.Order().Select(LinkType.Label).ToList();
         return new PcapCapture(path, reader.Format, linkTypes, packets, bytes, captured, first, last, unsupportedPackets, malformed, reader.Damage?.ToString(), reader.Damage?.Offset, flows, names)
         {
-            Warnings = warningList.ToArray(),
+            Warnings = new TextList(warningList.ToArray()),
         };
     }
 

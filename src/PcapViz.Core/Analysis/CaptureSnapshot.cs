@@ -28,8 +28,8 @@ internal static class CaptureSnapshot
             writer.Write(Magic);
             writer.Write(Version);
             writer.Write(capture.Path);
-            writer.Write((byte)capture.Format);
-            writer.Write(capture.LinkTypes.Length);
+            writer.Write((byte)capture.CaptureFormat);
+            writer.Write(capture.LinkTypes.Count);
             foreach (var linkType in capture.LinkTypes)
                 writer.Write(linkType);
             writer.Write(capture.Packets);
@@ -41,7 +41,7 @@ internal static class CaptureSnapshot
             writer.Write(capture.MalformedPackets);
             writer.Write(capture.Damage ?? "");
             writer.Write(capture.DamageOffset ?? -1);
-            writer.Write(capture.Warnings.Length);
+            writer.Write(capture.Warnings.Count);
             foreach (var warning in capture.Warnings)
                 writer.Write(warning);
             WriteFlows(writer, capture.GetFlowTable());
@@ -79,7 +79,7 @@ internal static class CaptureSnapshot
             return new PcapCapture(path, format, linkTypes, packets, bytes, captured, first, last, unsupported, malformed,
                 damage.Length == 0 ? null : damage, damageOffset < 0 ? null : damageOffset, flows, names)
             {
-                Warnings = warnings,
+                Warnings = new TextList(warnings),
             };
         }
         catch (EndOfStreamException e)

@@ -13,3 +13,12 @@ public enum TcpFlags : byte
     ECE = 0x40,
     CWR = 0x80,
 }
+
+/// <summary>TCP flags as the text a flow carries ("SYN, ACK"), and back.</summary>
+public static class TcpFlagsText
+{
+    public static string? Of(byte flags) => flags == 0 ? null : ((TcpFlags)flags).ToString();
+
+    public static byte Parse(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? (byte)0 : (byte)Enum.Parse<TcpFlags>(text, ignoreCase: true);
+}

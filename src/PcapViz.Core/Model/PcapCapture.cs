@@ -20,8 +20,8 @@ public sealed class PcapCapture
         _firstNs = firstNs;
         _lastNs = lastNs;
         Path = path;
-        Format = format;
-        LinkTypes = linkTypes.ToArray();
+        CaptureFormat = format;
+        LinkTypes = new TextList(linkTypes.ToArray());
         Packets = packets;
         Bytes = bytes;
         CapturedBytes = capturedBytes;
@@ -40,9 +40,11 @@ public sealed class PcapCapture
 
     public string Path { get; }
     public string Name => System.IO.Path.GetFileName(Path);
-    public CaptureFormat Format { get; }
+    /// <summary>The file format: "Pcap" or "PcapNg" (gzip is read through and not named).</summary>
+    public string Format => CaptureFormat.ToString();
+    internal CaptureFormat CaptureFormat { get; }
     /// <summary>Link types named by the file, e.g. "Ethernet(1)".</summary>
-    public string[] LinkTypes { get; }
+    public TextList LinkTypes { get; }
     public long Packets { get; }
     /// <summary>Sum of the packets' original wire lengths.</summary>
     public long Bytes { get; }
@@ -50,7 +52,8 @@ public sealed class PcapCapture
     public long CapturedBytes { get; }
     public DateTimeOffset? FirstSeen { get; }
     public DateTimeOffset? LastSeen { get; }
-    public TimeSpan Duration => FirstSeen is { } first && LastSeen is { } last ? last - first : TimeSpan.Zero;
+    /// <summary>From the first packet to the last, in seconds.</summary>
+    public double DurationSeconds => FirstSeen is { } first && LastSeen is { } last ? (last - first).TotalSeconds : 0;
     public int FlowCount => _flows.Count;
     /// <summary>Packets of a link type the decoder does not read: counted, not attributed.</summary>
     public long UnsupportedLinkTypePackets { get; }
@@ -61,7 +64,7 @@ public sealed class PcapCapture
     public string? Damage { get; }
     public long? DamageOffset { get; }
     /// <summary>What the reader noticed that is not damage, such as a link type nothing decodes (once per file).</summary>
-    public string[] Warnings { get; init; } = [];
+    public TextList Warnings { get; init; } = TextList.Empty;
 
     public FlowTable GetFlowTable() => _flows;
 

@@ -1,15 +1,18 @@
-using System.Net;
-using PcapViz.Core.Decoding;
-
 namespace PcapViz;
 
 /// <summary>One conversation, in the spirit of a Zeek conn.log row; Sent and Received are from the source's point of view.</summary>
+/// <remarks>
+/// Every property is text, a number or a time, so a flow is whole in ConvertTo-Json, Export-Csv, Export-Clixml and
+/// remoting without converters: addresses as their text (what Zeek writes), enum-like facts as names, the duration in
+/// seconds (Zeek's conn.log duration).
+/// </remarks>
 public sealed class PcapFlow
 {
     public required string Protocol { get; init; }
-    public IPAddress? SourceAddress { get; init; }
+    /// <summary>The IP address as text (IPv6 in its compressed form), or null for a frame without IP.</summary>
+    public string? SourceAddress { get; init; }
     public int? SourcePort { get; init; }
-    public IPAddress? DestinationAddress { get; init; }
+    public string? DestinationAddress { get; init; }
     public int? DestinationPort { get; init; }
     public string? SourceMac { get; init; }
     public string? DestinationMac { get; init; }
@@ -25,8 +28,10 @@ public sealed class PcapFlow
     public long ReceivedPayloadBytes { get; init; }
     public DateTimeOffset FirstSeen { get; init; }
     public DateTimeOffset LastSeen { get; init; }
-    public TimeSpan Duration => LastSeen - FirstSeen;
-    public TcpFlags TcpFlags { get; init; }
+    /// <summary>From the first packet to the last, in seconds.</summary>
+    public double DurationSeconds => (LastSeen - FirstSeen).TotalSeconds;
+    /// <summary>Every TCP flag seen either way, named as tcpdump does ("SYN, ACK, FIN"); null without TCP.</summary>
+    public string? TcpFlags { get; init; }
     /// <summary>The application: what the first payload bytes identify (TLS, HTTP, SSH, DNS, ...), else the well-known port's guess.</summary>
     public string? Application { get; init; }
     /// <summary>"Payload" when the payload identified the application, "Port" when only the port suggests it.</summary>
@@ -40,8 +45,8 @@ public sealed class PcapFlow
 
     public override string ToString()
     {
-        string Side(IPAddress? address, int? port, string? mac) =>
-            address is null ? mac ?? "?" : port is null ? address.ToString() : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+        string Side(string? address, int? port, string? mac) =>
+            address is null ? mac ?? "?" : port is null ? address : address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
         return $"{Protocol} {Side(SourceAddress, SourcePort, SourceMac)} -> {Side(DestinationAddress, DestinationPort, DestinationMac)}";
     }
 }

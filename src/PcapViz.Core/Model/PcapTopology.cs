@@ -7,18 +7,18 @@ public sealed class PcapTopology
     public required PcapNode[] Nodes { get; init; }
     public required PcapEdge[] Edges { get; init; }
     /// <summary>The capture files the graph was built from.</summary>
-    public required string[] Captures { get; init; }
+    public required TextList Captures { get; init; }
     /// <summary>Packets on the graph's edges.</summary>
     public long Packets { get; init; }
     public long Bytes { get; init; }
     /// <summary>Credits for the data on the nodes, such as the GeoIP database that gave their countries.</summary>
-    public string[] Attributions { get; init; } = [];
+    public TextList Attributions { get; init; } = TextList.Empty;
 
     public override string ToString() => $"Layer {Layer}: {Nodes.Length} nodes, {Edges.Length} edges";
 }
 
 /// <summary>One ordered (source, destination) pair with what travelled on it.</summary>
-public sealed class PcapEdge : IComparable<PcapEdge>
+public sealed class PcapEdge : IComparable<PcapEdge>, IComparable
 {
     public required string Source { get; init; }
     public required string Destination { get; init; }
@@ -33,10 +33,13 @@ public sealed class PcapEdge : IComparable<PcapEdge>
     public DateTimeOffset FirstSeen { get => new(_firstSeenUtcTicks, TimeSpan.Zero); init => _firstSeenUtcTicks = value.UtcTicks; }
     public DateTimeOffset LastSeen { get => new(_lastSeenUtcTicks, TimeSpan.Zero); init => _lastSeenUtcTicks = value.UtcTicks; }
     /// <summary>Edges with the same protocols share one array: read it, do not change it.</summary>
-    public required string[] Protocols { get; init; }
+    public required TextList Protocols { get; init; }
 
     /// <summary>Heaviest first, so Sort-Object and [Array]::Sort agree with how the cmdlets order edges.</summary>
     public int CompareTo(PcapEdge? other) => other is null ? -1 : other.Bytes.CompareTo(Bytes);
+
+    // Sort-Object compares through the non-generic interface.
+    int IComparable.CompareTo(object? other) => CompareTo(other as PcapEdge);
 
     public override string ToString() => $"{Source} -> {Destination}";
 }
@@ -52,7 +55,7 @@ public sealed class PcapNode
     /// At layer 3 and 4, the link addresses seen for this IP (a router's for remote hosts). Nodes with the same single
     /// address share one array: read it, do not change it.
     /// </summary>
-    public required string[] Mac { get; init; }
+    public required TextList Mac { get; init; }
     /// <summary>Private, loopback, link-local, multicast or broadcast.</summary>
     public bool IsInternal { get; init; }
     public string? Country { get; init; }
@@ -61,7 +64,7 @@ public sealed class PcapNode
     public long? Asn { get; init; }
     public string? AsOrganization { get; init; }
     /// <summary>Names the capture itself gave this address (DNS answers, TLS SNI, HTTP Host, DHCP), and reverse DNS when asked for.</summary>
-    public required string[] HostNames { get; init; }
+    public required TextList HostNames { get; init; }
     public int InDegree { get; init; }
     public int OutDegree { get; init; }
     public long PacketsSent { get; init; }

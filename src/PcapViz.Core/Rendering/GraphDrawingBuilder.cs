@@ -370,7 +370,7 @@ public static class GraphDrawingBuilder
     /// <summary>"Layer 3 — a.pcap, b.pcap" (file names only; "and N more" past three).</summary>
     public static string Title(PcapTopology topology)
     {
-        var names = (topology.Captures ?? []).Select(Path.GetFileName).Where(n => !string.IsNullOrEmpty(n)).ToArray();
+        var names = (topology.Captures ?? TextList.Empty).Select(Path.GetFileName).Where(n => !string.IsNullOrEmpty(n)).ToArray();
         var layer = "Layer " + topology.Layer.ToString(CultureInfo.InvariantCulture);
         if (names.Length == 0)
             return layer;
@@ -382,7 +382,7 @@ public static class GraphDrawingBuilder
     internal static IReadOnlyList<string> NodeLabel(PcapNode node)
     {
         var lines = new List<string>(3) { TextMeasure.Shorten(node.Id, DrawingStyle.MaxLabelChars) };
-        var host = (node.HostNames ?? []).FirstOrDefault(h => !string.IsNullOrWhiteSpace(h));
+        var host = (node.HostNames ?? TextList.Empty).FirstOrDefault(h => !string.IsNullOrWhiteSpace(h));
         if (host is not null)
             lines.Add(TextMeasure.Shorten(host, DrawingStyle.MaxLabelChars));
         var country = !string.IsNullOrEmpty(node.CountryName) ? node.CountryName : node.Country;
@@ -502,7 +502,7 @@ public static class GraphDrawingBuilder
                 groups[(source, destination)] = group = new EdgeGroup(source, destination);
             group.Packets += edge.Packets;
             group.Bytes += edge.Bytes;
-            foreach (var protocol in edge.Protocols ?? [])
+            foreach (var protocol in edge.Protocols ?? TextList.Empty)
             {
                 if (!group.Protocols.Contains(protocol))
                     group.Protocols.Add(protocol);

@@ -71,6 +71,46 @@ public static class NodeIds
             ? "[" + address + "]:" + port.ToString(CultureInfo.InvariantCulture)
             : address + ":" + port.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Orders node ids as people read addresses: IPv4 before IPv6, each by value (so 65.212.129.168 comes before
+    /// 192.168.0.116), an endpoint by address then port, MAC addresses by value, anything else by its text.
+    /// </summary>
+    public static IComparer<string> Order { get; } = Comparer<string>.Create(CompareIds);
+
+    private static int CompareIds(string? x, string? y)
+    {
+        var (familyX, valueX, portX) = SortKey(x ?? "");
+        var (familyY, valueY, portY) = SortKey(y ?? "");
+        int order = familyX.CompareTo(familyY);
+        if (order == 0)
+            order = valueX.CompareTo(valueY);
+        if (order == 0)
+            order = portX.CompareTo(portY);
+        return order != 0 ? order : string.CompareOrdinal(x, y);
+    }
+
+    private static (int Family, UInt128 Value, int Port) SortKey(string id)
+    {
+        const int ipv4 = 0, ipv6 = 1, mac = 2, other = 3;
+        string address = id;
+        int port = -1;
+        if (id.StartsWith('[') && id.IndexOf("]:", StringComparison.Ordinal) is > 0 and var close)
+            (address, port) = (id[1..close], int.TryParse(id.AsSpan(close + 2), NumberStyles.None, CultureInfo.InvariantCulture, out int p6) ? p6 : -1);
+        else if (id.IndexOf(':') is > 0 and var colon && colon == id.LastIndexOf(':') && int.TryParse(id.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int p4))
+            (address, port) = (id[..colon], p4);
+        if (System.Net.IPAddress.TryParse(address, out var ip))
+        {
+            var bytes = ip.GetAddressBytes();
+            UInt128 value = 0;
+            foreach (byte b in bytes)
+                value = (value << 8) | b;
+            return (bytes.Length == 4 ? ipv4 : ipv6, value, port);
+        }
+        if (Topology.TopologyInput.TryParseMac(id, out ulong macValue))
+            return (mac, macValue, -1);
+        return (other, 0, -1);
+    }
+
     /// <summary>Layer 4 keeps only TCP and UDP directly on the outermost IP header.</summary>
     public static bool HasLayer4(in FlowKey key) => key.HasIp && key.HasPorts && key.Protocol is 6 or 17;
 }

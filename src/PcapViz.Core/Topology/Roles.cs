@@ -54,7 +54,7 @@ internal static class Roles
                 found.Add("LDAP server");
         }
 
-        var behind = topology.Nodes.Where(node => !node.IsInternal && node.Mac.Length == 1).GroupBy(node => node.Mac[0])
+        var behind = topology.Nodes.Where(node => !node.IsInternal && node.Mac.Count == 1).GroupBy(node => node.Mac[0])
             .Select(g => (Mac: g.Key, Count: g.Count())).OrderByDescending(g => g.Count).FirstOrDefault();
         if (behind.Count >= 2)
         {

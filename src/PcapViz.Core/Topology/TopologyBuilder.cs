@@ -102,7 +102,7 @@ public static class TopologyBuilder
             }
             ref readonly var node = ref nodes.ValueAt(n);
             ids[n] = key.Layer == 4 ? NodeIds.Endpoint(facts.Address, key.IpVersion, key.Port) : facts.Address;
-            nodeObjects[n] = Describe(key, ids[n], node, facts, key.Layer == 2 ? [ids[n]] : macTexts.Of(node, sums));
+            nodeObjects[n] = Describe(key, ids[n], node, facts, key.Layer == 2 ? new TextList([ids[n]]) : macTexts.Of(node, sums));
             nodeOrder[n] = new RankedByBytes(node.BytesSent + node.BytesReceived, r, n);
         }
         cancellation.ThrowIfCancellationRequested();
@@ -144,10 +144,10 @@ public static class TopologyBuilder
             Layer = options.Layer,
             Nodes = sortedNodes,
             Edges = edgeObjects,
-            Captures = input.Captures.ToArray(),
+            Captures = new TextList(input.Captures.ToArray()),
             Packets = packets,
             Bytes = bytes,
-            Attributions = options.Geo is { } geo && sortedNodes.Any(n => n.Country is not null) ? geo.Attributions.ToArray() : [],
+            Attributions = options.Geo is { } geo && sortedNodes.Any(n => n.Country is not null) ? new TextList(geo.Attributions.ToArray()) : TextList.Empty,
         };
     }
 
@@ -162,7 +162,7 @@ public static class TopologyBuilder
     }
 
     /// <summary>What a node's address says, whatever its port: looked up once per address, shared by its layer-4 endpoints.</summary>
-    private sealed record HostFacts(string Address, bool IsInternal, GeoInfo? Geo, string[] HostNames);
+    private sealed record HostFacts(string Address, bool IsInternal, GeoInfo? Geo, TextList HostNames);
 
     private static HostFacts FactsOf(NodeKey key, TopologyInput input, TopologyOptions options)
     {
@@ -183,10 +183,10 @@ public static class TopologyBuilder
                     names.Add(name);
             }
         }
-        return new HostFacts(ip is null ? NodeIds.Mac(key.Low) : NodeIds.Address(key.IpVersion, key.High, key.Low), isInternal, geo, names.ToArray());
+        return new HostFacts(ip is null ? NodeIds.Mac(key.Low) : NodeIds.Address(key.IpVersion, key.High, key.Low), isInternal, geo, names.Count == 0 ? TextList.Empty : new TextList(names.ToArray()));
     }
 
-    private static PcapNode Describe(NodeKey key, string id, in NodeSums node, HostFacts facts, string[] macs)
+    private static PcapNode Describe(NodeKey key, string id, in NodeSums node, HostFacts facts, TextList macs)
     {
         var geo = facts.Geo;
         return new PcapNode
@@ -409,9 +409,9 @@ public static class TopologyBuilder
     /// </summary>
     private sealed class ProtocolLists(GraphSums sums)
     {
-        private readonly Dictionary<ulong, string[]> _byMask = [];
+        private readonly Dictionary<ulong, TextList> _byMask = [];
 
-        public string[] Of(in EdgeSums edge)
+        public TextList Of(in EdgeSums edge)
         {
             if (edge.ProtocolOverflow == 0 && _byMask.TryGetValue(edge.ProtocolMask, out var shared))
                 return shared;
@@ -420,10 +420,10 @@ public static class TopologyBuilder
                 numbers.Add(System.Numerics.BitOperations.TrailingZeroCount(mask));
             if (edge.ProtocolOverflow != 0)
                 numbers.AddRange(sums.ProtocolOverflow[edge.ProtocolOverflow - 1].Order());
-            var names = numbers.Where(n => !sums.Protocols.IsApplication(n))
+            var names = new TextList(numbers.Where(n => !sums.Protocols.IsApplication(n))
                 .Concat(numbers.Where(sums.Protocols.IsApplication))
                 .Select(sums.Protocols.Name)
-                .ToArray();
+                .ToArray());
             if (edge.ProtocolOverflow == 0)
                 _byMask[edge.ProtocolMask] = names;
             return names;
@@ -433,25 +433,25 @@ public static class TopologyBuilder
     /// <summary>Link addresses as text, each formatted once; a node with a single one shares its array with the others.</summary>
     private sealed class MacTexts
     {
-        private readonly Dictionary<ulong, string[]> _single = [];
+        private readonly Dictionary<ulong, TextList> _single = [];
 
-        public string[] Of(in NodeSums node, GraphSums sums)
+        public TextList Of(in NodeSums node, GraphSums sums)
         {
             if (node.MacCount == 0)
-                return [];
+                return TextList.Empty;
             if (node.MacCount == 1)
                 return Single(node.Mac0);
             var macs = new List<ulong> { node.Mac0, node.Mac1 };
             if (node.MacOverflow != 0)
                 macs.AddRange(sums.MacOverflow[node.MacOverflow - 1]);
             macs.Sort();
-            return macs.Select(mac => Single(mac)[0]).ToArray();
+            return new TextList(macs.Select(mac => Single(mac)[0]).ToArray());
         }
 
-        private string[] Single(ulong mac)
+        private TextList Single(ulong mac)
         {
             if (!_single.TryGetValue(mac, out var text))
-                _single[mac] = text = [NodeIds.Mac(mac)];
+                _single[mac] = text = new TextList([NodeIds.Mac(mac)]);
             return text;
         }
     }

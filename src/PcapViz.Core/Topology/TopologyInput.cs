@@ -44,9 +44,9 @@ public sealed class TopologyInput
         // What the payload identified travels as the flow's Application; the graph labels its edges the same way.
         var payload = flow.ApplicationSource == "Payload" ? PayloadProtocols.FromName(flow.Application) : PayloadProtocol.NotSeen;
         if (flow.SentPackets > 0)
-            _conversations.GetOrAdd(key).Merge(Counters(flow.SentPackets, flow.SentBytes, flow.SentPayloadBytes, first, last, (byte)flow.TcpFlags, payload));
+            _conversations.GetOrAdd(key).Merge(Counters(flow.SentPackets, flow.SentBytes, flow.SentPayloadBytes, first, last, TcpFlagsText.Parse(flow.TcpFlags), payload));
         if (flow.ReceivedPackets > 0)
-            _conversations.GetOrAdd(key.Reversed()).Merge(Counters(flow.ReceivedPackets, flow.ReceivedBytes, flow.ReceivedPayloadBytes, first, last, (byte)flow.TcpFlags, payload));
+            _conversations.GetOrAdd(key.Reversed()).Merge(Counters(flow.ReceivedPackets, flow.ReceivedBytes, flow.ReceivedPayloadBytes, first, last, TcpFlagsText.Parse(flow.TcpFlags), payload));
         AddCaptureName(flow.Capture);
     }
 
@@ -87,12 +87,12 @@ public sealed class TopologyInput
             flags |= PacketFlags.HasVlan;
         byte version = 0;
         ulong sourceHigh = 0, sourceLow = 0, destinationHigh = 0, destinationLow = 0;
-        if (flow.SourceAddress is not null && flow.DestinationAddress is not null)
+        if (IPAddress.TryParse(flow.SourceAddress, out var source) && IPAddress.TryParse(flow.DestinationAddress, out var destination))
         {
             flags |= PacketFlags.HasIp;
-            version = flow.SourceAddress.AddressFamily == AddressFamily.InterNetwork ? (byte)4 : (byte)6;
-            (sourceHigh, sourceLow) = Split(flow.SourceAddress);
-            (destinationHigh, destinationLow) = Split(flow.DestinationAddress);
+            version = source.AddressFamily == AddressFamily.InterNetwork ? (byte)4 : (byte)6;
+            (sourceHigh, sourceLow) = Split(source);
+            (destinationHigh, destinationLow) = Split(destination);
         }
         if (flow.SourcePort is not null && flow.DestinationPort is not null)
             flags |= PacketFlags.HasPorts;

@@ -145,7 +145,7 @@ public sealed class ExportPcapGraphCommand : StoppableCmdlet
             LayoutEngine = LayoutEngine,
             GraphvizLayout = GraphvizLayout,
             Title = Title,
-            Attributions = topology.Attributions.Length > 0 ? topology.Attributions : null,
+            Attributions = topology.Attributions.Count > 0 ? topology.Attributions : null,
             MaxEdges = MaxEdges,
             Layout = Layout,
             Findings = _findings.Distinct().ToArray(),

@@ -15,7 +15,7 @@ public sealed class FindingDrawingTests
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
     private static PcapEdge Edge(string source, string destination, long bytes, params string[] protocols) =>
-        new() { Source = source, Destination = destination, Packets = Math.Max(1, bytes / 500), Bytes = bytes, Protocols = protocols.Length == 0 ? ["TCP"] : protocols, FirstSeen = T0, LastSeen = T0.AddMinutes(5) };
+        new() { Source = source, Destination = destination, Packets = Math.Max(1, bytes / 500), Bytes = bytes, Protocols = protocols.Length == 0 ? ["TCP"] : new TextList(protocols), FirstSeen = T0, LastSeen = T0.AddMinutes(5) };
 
     /// <summary>An office at layer 3: 10.0.0.5 uploads a little to 203.0.113.9; everyone uses a busy CDN and the resolver.</summary>
     private static PcapTopology Office(int extraHosts = 6)

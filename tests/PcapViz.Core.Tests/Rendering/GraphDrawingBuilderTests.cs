@@ -61,7 +61,7 @@ public sealed class GraphDrawingBuilderTests
         var drawing = Draw(topology);
 
         int checkedNodes = 0;
-        foreach (var node in drawing.Nodes.Where(n => n.Node is { HostNames.Length: > 0, CountryName: not null }))
+        foreach (var node in drawing.Nodes.Where(n => n.Node is { HostNames.Count: > 0, CountryName: not null }))
         {
             Assert.Equal(node.Id, node.LabelLines[0]);
             Assert.Equal(TextMeasure.Shorten(node.Node!.HostNames[0], DrawingStyle.MaxLabelChars), node.LabelLines[1]);

@@ -31,7 +31,7 @@ internal static class SvgPngHtmlSamples
         IsInternal = internalHost,
         Country = country,
         CountryName = country switch { "SE" => "Sweden", "GB" => "United Kingdom", "US" => "United States", _ => null },
-        HostNames = hostNames ?? [],
+        HostNames = new TextList(hostNames ?? []),
         PacketsSent = 10,
         PacketsReceived = 12,
         BytesSent = 1500,
@@ -48,7 +48,7 @@ internal static class SvgPngHtmlSamples
         Bytes = bytes,
         FirstSeen = new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero),
         LastSeen = new DateTimeOffset(2024, 5, 1, 12, 5, 0, TimeSpan.Zero),
-        Protocols = protocols,
+        Protocols = new TextList(protocols),
     };
 
     public static DrawnEdge Edge(string source, string destination, long bytes, string? label, params string[] protocols) =>

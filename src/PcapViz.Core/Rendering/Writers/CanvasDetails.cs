@@ -148,7 +148,7 @@ internal static class CanvasDetails
         string.Create(CultureInfo.InvariantCulture, $"{Count(packets)} packets, {Bytes(bytes)} ({bytes:N0} bytes)");
 
     private static string Member(PcapNode node) =>
-        node.HostNames.Length > 0 ? $"{node.Id} ({node.HostNames[0]})" : node.Id;
+        node.HostNames.Count > 0 ? $"{node.Id} ({node.HostNames[0]})" : node.Id;
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -180,7 +180,7 @@ public sealed class GraphMlWriter : IGraphWriter
                 Data(xml, "address", n.Address);
                 if (n.Port is { } port)
                     Data(xml, "port", port.ToString(inv));
-                Data(xml, "mac", string.Join(", ", n.Mac ?? []));
+                Data(xml, "mac", string.Join(", ", n.Mac ?? TextList.Empty));
                 Data(xml, "isInternal", n.IsInternal ? "true" : "false");
                 Optional(xml, "country", n.Country);
                 Optional(xml, "countryName", n.CountryName);
@@ -188,7 +188,7 @@ public sealed class GraphMlWriter : IGraphWriter
                 if (n.Asn is { } asn)
                     Data(xml, "asn", asn.ToString(inv));
                 Optional(xml, "asOrganization", n.AsOrganization);
-                Data(xml, "hostNames", string.Join(", ", n.HostNames ?? []));
+                Data(xml, "hostNames", string.Join(", ", n.HostNames ?? TextList.Empty));
                 Data(xml, "inDegree", n.InDegree.ToString(inv));
                 Data(xml, "outDegree", n.OutDegree.ToString(inv));
                 Data(xml, "packetsSent", n.PacketsSent.ToString(inv));

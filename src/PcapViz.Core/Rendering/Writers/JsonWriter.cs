@@ -139,7 +139,7 @@ public sealed class JsonWriter : IGraphWriter
                 json.WriteNumber("bytes", e.Bytes);
                 json.WriteString("firstSeen", e.FirstSeen);
                 json.WriteString("lastSeen", e.LastSeen);
-                Strings(json, "protocols", e.Protocols ?? []);
+                Strings(json, "protocols", e.Protocols ?? TextList.Empty);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -156,7 +156,7 @@ public sealed class JsonWriter : IGraphWriter
             json.WriteNumber("port", port);
         else
             json.WriteNull("port");
-        Strings(json, "mac", n.Mac ?? []);
+        Strings(json, "mac", n.Mac ?? TextList.Empty);
         json.WriteBoolean("isInternal", n.IsInternal);
         OptionalString(json, "country", n.Country);
         OptionalString(json, "countryName", n.CountryName);
@@ -166,7 +166,7 @@ public sealed class JsonWriter : IGraphWriter
         else
             json.WriteNull("asn");
         OptionalString(json, "asOrganization", n.AsOrganization);
-        Strings(json, "hostNames", n.HostNames ?? []);
+        Strings(json, "hostNames", n.HostNames ?? TextList.Empty);
         json.WriteNumber("inDegree", n.InDegree);
         json.WriteNumber("outDegree", n.OutDegree);
         json.WriteNumber("packetsSent", n.PacketsSent);
