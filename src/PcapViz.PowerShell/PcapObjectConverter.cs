@@ -18,7 +18,7 @@ public sealed class PcapObjectConverter : PSTypeConverter
     public static byte[] SnapshotOf(PSObject capture) => ((PcapCapture)capture.BaseObject).ToSnapshot();
 
     /// <summary>Getter of the PSPath code property (PcapViz.Types.ps1xml): the capture's file, provider-qualified.</summary>
-    public static string PSPathOf(PSObject capture) => FileSystemProviderPrefix + ((PcapCapture)capture.BaseObject).Path;
+    public static string PSPathOf(PSObject capture) => FileSystemProviderPrefix + ((PcapCapture)capture.BaseObject).FullName;
 
     private const string FileSystemProviderPrefix = @"Microsoft.PowerShell.Core\FileSystem::";
 

@@ -6,57 +6,30 @@ namespace PcapViz.PowerShell;
 /// <summary>Cmdlets that gather captures and conversations from the pipeline into one graph, emitted at the end like Group-Object.</summary>
 public abstract class TopologyInputCmdlet : CaptureReadingCmdlet
 {
-    protected const string InputObjectSet = "InputObject";
-
-    /// <summary>PcapCapture objects from Import-Pcap or PcapFlow objects from Get-PcapFlow (after Where-Object, say).</summary>
-    /// <remarks>
-    /// Typed object[] so that a PcapCapture binds here on PowerShell's first, exact-type pass; as PSObject[] it would
-    /// bind to -Path through the capture's Path property instead, and the file would be read again.
-    /// </remarks>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-    public object[] InputObject { get; set; } = [];
-
     protected TopologyInput Input { get; } = new();
 
-    /// <summary>What the cmdlet reads from the pipeline, for the error a wrong object gets.</summary>
-    protected virtual string AcceptedInput => "PcapCapture or PcapFlow objects, or capture files";
+    protected override string AcceptedInput => "PcapCapture or PcapFlow objects, or capture files";
 
-    protected override void ProcessRecord()
+    /// <summary>
+    /// True once a capture or flow arrived. No input, no output: an empty pipeline or a mistyped file name must not
+    /// become an empty topology (and then an empty picture).
+    /// </summary>
+    protected bool HasInput { get; private set; }
+
+    protected override void Accept(PSObject item)
     {
-        if (ParameterSetName != InputObjectSet)
+        if (item.BaseObject is PcapFlow flow)
         {
-            ReadPathsFromParameters();
+            HasInput = true;
+            Input.AddFlow(flow);
             return;
         }
-        foreach (var item in InputObject)
-            Accept(PSObject.AsPSObject(item));
+        base.Accept(item);
     }
 
-    /// <summary>Takes one pipeline object; false when it is of no type this cmdlet reads (an error was written).</summary>
-    protected virtual bool Accept(PSObject item)
+    protected override void OnCapture(PcapCapture capture)
     {
-        switch (item?.BaseObject)
-        {
-            case PcapCapture capture:
-                OnCapture(capture);
-                return true;
-            case PcapFlow flow:
-                Input.AddFlow(flow);
-                return true;
-            case FileInfo file:
-                ReadPaths([file.FullName], literal: true);
-                return true;
-            case string path:
-                ReadPaths([path], literal: false);
-                return true;
-            default:
-                var type = item?.BaseObject?.GetType().FullName ?? "null";
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"{MyInvocation.MyCommand.Name} reads {AcceptedInput}; it cannot read a {type}."),
-                    ErrorIds.InvalidInputObject, ErrorCategory.InvalidType, item));
-                return false;
-        }
+        HasInput = true;
+        Input.AddCapture(capture);
     }
-
-    protected override void OnCapture(PcapCapture capture) => Input.AddCapture(capture);
 }

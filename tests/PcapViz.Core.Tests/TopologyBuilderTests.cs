@@ -42,7 +42,7 @@ public class TopologyBuilderTests
 
         var edge = Assert.Single(Build(flows).Edges);
 
-        var expected = Enumerable.Range(0, 256).Select(p => Core.Flows.WellKnownPorts.ProtocolName((byte)p)).Distinct().Concat(["TLS", "DNS"]).ToArray();
+        var expected = Enumerable.Range(0, 256).Select(p => Core.Flows.ProtocolNames.IpProtocol((byte)p)).Distinct().Concat(["TLS", "DNS"]).ToArray();
         Assert.Equal(expected.Order(StringComparer.Ordinal), edge.Protocols.Order(StringComparer.Ordinal));
         Assert.Equal(["TLS", "DNS"], edge.Protocols.TakeLast(2));
         Assert.Equal(258, edge.Packets);

@@ -130,7 +130,7 @@ public sealed class ImportPcapTests : IDisposable
     {
         var files = Corpus.Captures.Where(f => !Corpus.IsDamaged(Path.GetFileName(f))).ToArray();
         var result = _session.Run("Import-Pcap -LiteralPath $files -ThrottleLimit 2", new Dictionary<string, object?> { ["files"] = files });
-        Assert.Equal(files, result.All<PcapCapture>().Select(c => c.Path));
+        Assert.Equal(files, result.All<PcapCapture>().Select(c => c.FullName));
     }
 
     [Fact]

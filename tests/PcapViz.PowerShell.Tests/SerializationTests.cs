@@ -149,8 +149,8 @@ public sealed class SerializationTests : IDisposable
             Variables("shared_truncated_cut_mid_packet_pgsql.pcap"));
         var original = Assert.IsType<PcapCapture>(result.Output[0].BaseObject);
         var restored = Assert.IsType<PcapCapture>(result.Output[1].BaseObject);
-        Assert.Equal((original.Path, original.Packets, original.Bytes, original.CapturedBytes, original.FlowCount, original.FirstSeen, original.LastSeen, original.Damage, original.DamageOffset),
-            (restored.Path, restored.Packets, restored.Bytes, restored.CapturedBytes, restored.FlowCount, restored.FirstSeen, restored.LastSeen, restored.Damage, restored.DamageOffset));
+        Assert.Equal((original.FullName, original.Packets, original.Bytes, original.CapturedBytes, original.FlowCount, original.FirstSeen, original.LastSeen, original.Damage, original.DamageOffset),
+            (restored.FullName, restored.Packets, restored.Bytes, restored.CapturedBytes, restored.FlowCount, restored.FirstSeen, restored.LastSeen, restored.Damage, restored.DamageOffset));
         Assert.Equal(original.LinkTypes, restored.LinkTypes);
     }
 

@@ -81,7 +81,7 @@ public static class CaptureAnalyzer
             {
                 unsupportedPackets++;
                 if (unsupported.Add(raw.LinkType))
-                    warningList.Add($"'{path}': link type {LinkType.Name(raw.LinkType)} ({raw.LinkType}) cannot be decoded; its packets are counted but not attributed to hosts.");
+                    warningList.Add($"'{InertText.Of(path)}': link type {LinkType.Name(raw.LinkType)} ({raw.LinkType}) cannot be decoded; its packets are counted but not attributed to hosts.");
             }
             else
             {

@@ -1,7 +1,8 @@
 namespace PcapViz.Core.Analysis;
 
 /// <summary>The outcome of reading one file: a capture, or the exception that stopped it.</summary>
-public sealed record ImportResult(string Path, PcapCapture? Capture, Exception? Error);
+/// <summary>One file read (or refused), with the time the read took once it had a core.</summary>
+public sealed record ImportResult(string Path, PcapCapture? Capture, Exception? Error, TimeSpan Elapsed);
 
 /// <summary>
 /// Reads several captures at once (one per core) while handing results back in the order they were asked for,
@@ -29,9 +30,10 @@ public sealed class CaptureImportQueue : IDisposable
         var task = Task.Run(async () =>
         {
             await _slots.WaitAsync(_cancellation).ConfigureAwait(false);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                return new ImportResult(path, CaptureAnalyzer.Analyze(path, progress, _cancellation), null);
+                return new ImportResult(path, CaptureAnalyzer.Analyze(path, progress, _cancellation), null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
             {
@@ -39,7 +41,7 @@ public sealed class CaptureImportQueue : IDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                return new ImportResult(path, null, e);
+                return new ImportResult(path, null, e, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             finally
             {

@@ -27,7 +27,7 @@ internal static class CaptureSnapshot
         {
             writer.Write(Magic);
             writer.Write(Version);
-            writer.Write(capture.Path);
+            writer.Write(capture.FullName);
             writer.Write((byte)capture.CaptureFormat);
             writer.Write(capture.LinkTypes.Count);
             foreach (var linkType in capture.LinkTypes)

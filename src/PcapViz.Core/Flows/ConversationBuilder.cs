@@ -47,10 +47,10 @@ public static class ConversationBuilder
         int? sourcePort = key.HasPorts ? key.SourcePort : null;
         int? destinationPort = key.HasPorts ? key.DestinationPort : null;
         var payload = PayloadProtocols.Stronger(sent.Payload, received.Payload);
-        int application = WellKnownPorts.Application(key, payload);
+        var (protocol, application) = ProtocolNames.Of(key, payload);
         return new PcapFlow
         {
-            Protocol = key.HasIp ? WellKnownPorts.ProtocolName(key.Protocol) : EtherType.Name(key.EtherType),
+            Protocol = protocol,
             IpProtocol = key.HasIp ? key.Protocol : null,
             EtherType = key.EtherType,
             SourceAddress = key.HasIp ? NodeIds.Address(key.IpVersion, key.SourceHigh, key.SourceLow) : null,
@@ -69,8 +69,8 @@ public static class ConversationBuilder
             FirstSeen = Timestamps.FromUnixNanoseconds(first),
             LastSeen = Timestamps.FromUnixNanoseconds(last),
             TcpFlags = TcpFlagsText.Of((byte)(sent.TcpFlags | received.TcpFlags)),
-            Application = application == 0 ? null : WellKnownPorts.ApplicationName(application),
-            ApplicationSource = application == 0 ? null : PayloadProtocols.IsIdentified(payload) ? "Payload" : "Port",
+            Application = application,
+            ApplicationSource = application is null ? null : PayloadProtocols.IsIdentified(payload) ? "Payload" : "Port",
             Capture = capture,
         };
     }

@@ -101,24 +101,4 @@ public static class WellKnownPorts
         int number = Application(protocol, (ushort)sourcePort, (ushort)destinationPort);
         return number == 0 ? null : ApplicationNames[number];
     }
-
-    public static string ProtocolName(byte protocol) => protocol switch
-    {
-        1 => "ICMP",
-        2 => "IGMP",
-        4 => "IPIP",
-        6 => "TCP",
-        17 => "UDP",
-        41 => "IPv6",
-        47 => "GRE",
-        50 => "ESP",
-        51 => "AH",
-        58 => "ICMPv6",
-        88 => "EIGRP",
-        89 => "OSPF",
-        103 => "PIM",
-        112 => "VRRP",
-        132 => "SCTP",
-        _ => "IP-" + protocol.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 }

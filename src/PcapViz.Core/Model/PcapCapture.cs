@@ -19,7 +19,7 @@ public sealed class PcapCapture
     {
         _firstNs = firstNs;
         _lastNs = lastNs;
-        Path = path;
+        FullName = path;
         CaptureFormat = format;
         LinkTypes = new TextList(linkTypes.ToArray());
         Packets = packets;
@@ -38,8 +38,12 @@ public sealed class PcapCapture
         _names = names;
     }
 
-    public string Path { get; }
-    public string Name => System.IO.Path.GetFileName(Path);
+    /// <summary>
+    /// The capture file's full path, named as FileInfo names it: a property called Path would bind to Get-Item's and
+    /// Copy-Item's wildcard -Path ahead of PSPath, and a file such as "odd [name].pcap" would match nothing.
+    /// </summary>
+    public string FullName { get; }
+    public string Name => System.IO.Path.GetFileName(FullName);
     /// <summary>The file format: "Pcap" or "PcapNg" (gzip is read through and not named).</summary>
     public string Format => CaptureFormat.ToString();
     internal CaptureFormat CaptureFormat { get; }
@@ -80,5 +84,5 @@ public sealed class PcapCapture
     /// <summary>Names the capture gave to addresses (DNS, TLS SNI, HTTP Host, DHCP) and its DNS query counts.</summary>
     public HostNameCollector GetHostNames() => _names;
 
-    public override string ToString() => Path;
+    public override string ToString() => FullName;
 }

@@ -141,7 +141,7 @@ public static class ThreatAnalyzer
         private readonly List<PcapFinding> _findings = [];
         /// <summary>Per group (by table index) with a protocol out of place: how many conversations, and what they carried. Few groups have one.</summary>
         private readonly Dictionary<int, (int Count, PayloadProtocol Observed)> _mismatches = new();
-        private readonly TextList _captureNames = new(captures.Select(c => c.Path).Distinct().ToArray());
+        private readonly TextList _captureNames = new(captures.Select(c => c.FullName).Distinct().ToArray());
         private FlowTable _flows = null!;
         private Conversations _conversations = new([[]]);
         private int[] _next = [];
@@ -924,7 +924,7 @@ public static class ThreatAnalyzer
 
         private static double Clamp(double score) => double.IsFinite(score) ? Math.Round(Math.Clamp(score, 0, 1), 3) : 0;
 
-        private static string ProtocolName(byte protocol) => WellKnownPorts.ProtocolName(protocol);
+        private static string ProtocolName(byte protocol) => ProtocolNames.IpProtocol(protocol);
 
         private static string ProtocolText(byte protocol, ushort port) =>
             port == 0 ? ProtocolName(protocol) : $"{ProtocolName(protocol)}/{port.ToString(CultureInfo.InvariantCulture)}";

@@ -215,18 +215,6 @@ public static class TopologyBuilder
     private static bool IsGroupMac(ulong mac) => ((mac >> 40) & 1) != 0;
 
     /// <summary>
-    /// The protocols a flow carries, as the filters and edge labels name them: the network protocol for frames without
-    /// IP, else the transport protocol and the application its payload identifies or, failing that, its well-known port names.
-    /// </summary>
-    public static (string Primary, string? Application) ProtocolsOf(in FlowKey key, PayloadProtocol payload)
-    {
-        if (!key.HasIp)
-            return (EtherType.Name(key.EtherType), null);
-        int application = WellKnownPorts.Application(key, payload);
-        return (WellKnownPorts.ProtocolName(key.Protocol), application == 0 ? null : WellKnownPorts.ApplicationName(application));
-    }
-
-    /// <summary>
     /// The graph while flows are summed: nodes and edges as plain values in tables with no references, so millions of
     /// them cost the garbage collector nothing and no flow allocates. An edge is a pair of node numbers.
     /// </summary>
@@ -373,7 +361,7 @@ public static class TopologyBuilder
             }
             ref int byProtocol = ref _byIpProtocol[key.Protocol];
             if (byProtocol == 0)
-                byProtocol = Register(WellKnownPorts.ProtocolName(key.Protocol), isApplication: false);
+                byProtocol = Register(ProtocolNames.IpProtocol(key.Protocol), isApplication: false);
             return byProtocol;
         }
 
@@ -487,7 +475,7 @@ public static class TopologyBuilder
             }
             if (_protocols is null && _excluded is null)
                 return true;
-            var (primary, application) = ProtocolsOf(key, counters.Payload);
+            var (primary, application) = ProtocolNames.Of(key, counters.Payload);
             bool Carries(HashSet<string> set) => set.Contains(primary) || (application is not null && set.Contains(application));
             if (_protocols is not null && !Carries(_protocols))
                 return false;

@@ -27,7 +27,7 @@ public sealed class TopologyInput
     {
         _tables.Add(capture.GetFlowTable());
         _names.Add(capture.GetHostNames());
-        AddCaptureName(capture.Path);
+        AddCaptureName(capture.FullName);
     }
 
     /// <summary>A conversation splits back into its two directions; per-direction first and last times become the conversation's.</summary>

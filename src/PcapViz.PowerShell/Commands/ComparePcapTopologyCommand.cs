@@ -24,6 +24,7 @@ public sealed class ComparePcapTopologyCommand : PSCmdlet
     /// <summary>The layer to build at when captures are given.</summary>
     [Parameter]
     [ValidateRange(2, 4)]
+    [ArgumentCompleter(typeof(LayerCompleter))]
     public int Layer { get; set; } = 3;
 
     /// <summary>Packets or bytes growing or shrinking by this factor or more make a node or edge on both sides changed.</summary>

@@ -10,7 +10,7 @@ namespace PcapViz.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Find, "PcapThreat", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(PcapFinding))]
-public sealed class FindPcapThreatCommand : CaptureInputCmdlet
+public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
 {
     private const int ProgressActivityId = 0x7C50;
     private static readonly ThreatOptions Defaults = new();

@@ -21,6 +21,7 @@ public sealed class GetFrequentHostCommand : TopologyInputCmdlet
 
     [Parameter]
     [ValidateRange(2, 4)]
+    [ArgumentCompleter(typeof(LayerCompleter))]
     public int Layer { get; set; } = 3;
 
     /// <summary>Only the first N rows.</summary>
@@ -30,14 +31,14 @@ public sealed class GetFrequentHostCommand : TopologyInputCmdlet
 
     protected override string AcceptedInput => "PcapCapture, PcapFlow or PcapTopology objects, or capture files";
 
-    protected override bool Accept(PSObject item)
+    protected override void Accept(PSObject item)
     {
-        if (item?.BaseObject is PcapTopology topology)
+        if (Rehydration.Live(item) is PcapTopology topology)
         {
             _topologies.Add(topology);
-            return true;
+            return;
         }
-        return base.Accept(item!);
+        base.Accept(item);
     }
 
     protected override void EndProcessing()
@@ -45,9 +46,14 @@ public sealed class GetFrequentHostCommand : TopologyInputCmdlet
         Pump(block: true);
         foreach (var topology in _topologies)
             Write(topology);
-        if (Input.Captures.Count > 0)
-            Write(TopologyBuilder.Build(Input, new TopologyOptions { Layer = Layer, Geo = Core.Geo.GeoLocator.Default() }, StopToken));
+        if (HasInput)
+            Write(Stoppable(stop => TopologyBuilder.Build(Input, new TopologyOptions { Layer = Layer, Geo = Core.Geo.GeoLocator.Default() }, stop)));
     }
 
-    private void Write(PcapTopology topology) => WriteObject(FrequentHosts.Rank(topology, Direction, By, Top), enumerateCollection: true);
+    private void Write(PcapTopology topology)
+    {
+        var rows = FrequentHosts.Rank(topology, Direction, By, Top);
+        WriteVerbose($"Ranked the {topology.Nodes.Length:N0} nodes of a layer {topology.Layer} topology by {By} {Direction}: {rows.Count:N0} row(s).");
+        WriteObject(rows, enumerateCollection: true);
+    }
 }

@@ -8,14 +8,14 @@ namespace PcapViz.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "PcapFlow", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(PcapFlow))]
-public sealed class GetPcapFlowCommand : CaptureInputCmdlet
+public sealed class GetPcapFlowCommand : CaptureReadingCmdlet
 {
 
     protected override void EndProcessing() => Pump(block: true);
 
     protected override void OnCapture(PcapCapture capture)
     {
-        foreach (var flow in ConversationBuilder.Build(capture.GetFlowTable(), capture.Path))
+        foreach (var flow in ConversationBuilder.Build(capture.GetFlowTable(), capture.FullName))
         {
             StopToken.ThrowIfCancellationRequested();
             WriteObject(flow);

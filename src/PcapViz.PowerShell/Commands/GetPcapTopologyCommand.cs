@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using PcapViz.Core;
+using PcapViz.Core.Flows;
 using PcapViz.Core.Geo;
 using PcapViz.Core.Names;
 using PcapViz.Core.Topology;
@@ -18,14 +20,17 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
     /// <summary>2: MAC addresses; 3: IP addresses; 4: IP address and TCP/UDP port.</summary>
     [Parameter]
     [ValidateRange(2, 4)]
+    [ArgumentCompleter(typeof(LayerCompleter))]
     public int Layer { get; set; } = 3;
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProtocolNameCompleter))]
     public string[]? Protocol { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProtocolNameCompleter))]
     public string[]? ExcludeProtocol { get; set; }
 
     /// <summary>IP addresses or CIDR networks; a flow is kept when either end is inside one.</summary>
@@ -59,6 +64,8 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
 
     protected override void BeginProcessing()
     {
+        WarnOfUnknownProtocols(nameof(Protocol), Protocol);
+        WarnOfUnknownProtocols(nameof(ExcludeProtocol), ExcludeProtocol);
         if (Address is not null)
         {
             foreach (var text in Address)
@@ -68,6 +75,16 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
             }
         }
         _geo = OpenGeo(this, GeoIPDatabase, AsnDatabase, out _ownsGeo);
+    }
+
+    /// <summary>A name no flow can carry filters nothing (or everything, excluded): most likely a typing slip.</summary>
+    private void WarnOfUnknownProtocols(string parameter, string[]? names)
+    {
+        foreach (var name in names ?? [])
+        {
+            if (!ProtocolNames.IsKnown(name))
+                WriteWarning($"-{parameter} '{InertText.Of(name)}' matches no protocol PcapViz names, so it {(parameter == nameof(Protocol) ? "keeps" : "removes")} nothing. The names it knows: {string.Join(", ", ProtocolNames.Known)}, and IP-N for IP protocol N.");
+        }
     }
 
     /// <summary>The embedded country database, or the user's databases; an unreadable one stops the command naming the file.</summary>
@@ -107,7 +124,13 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
         };
         try
         {
-            WriteObject(Stoppable(stop => TopologyBuilder.Build(Input, options, stop)));
+            if (HasInput)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var topology = Stoppable(stop => TopologyBuilder.Build(Input, options, stop));
+                WriteVerbose($"Built the layer {Layer} topology of {topology.Captures.Count} capture(s): {topology.Nodes.Length:N0} nodes, {topology.Edges.Length:N0} edges, {topology.Packets:N0} packets, in {clock.Elapsed.TotalSeconds:N2} s.");
+                WriteObject(topology);
+            }
         }
         finally
         {
