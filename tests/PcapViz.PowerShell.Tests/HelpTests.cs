@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Text.RegularExpressions;
 using PcapViz.Core.Tests;
 using Xunit.Abstractions;
 
@@ -10,8 +11,9 @@ namespace PcapViz.PowerShell.Tests;
 /// Pins the help the module ships (en-US/PcapViz.PowerShell.dll-Help.xml and about_PcapViz.help.txt, laid out by build.ps1):
 /// every command the module exports has real MAML help (not the syntax PowerShell makes up when there is none),
 /// with a description of every parameter it declares, attributes and parameter sets that agree with the code, its output
-/// types, related links that resolve, and examples that parse and call it; the examples of the cmdlets listed in
-/// Examples_run_without_errors_on_sample_captures run cleanly; and about_PcapViz resolves and names every command.
+/// types, related links that resolve, no online address but the project's own, and examples that parse and call it; the
+/// examples of the cmdlets listed in Examples_run_without_errors_on_sample_captures run cleanly; and about_PcapViz resolves
+/// and names every command.
 /// A new cmdlet is covered as soon as the manifest exports it (add it to that theory once its examples can run here).
 /// -WhatIf and -Confirm, which a cmdlet has only when it supports ShouldProcess, are documented like its own parameters
 /// (as PowerShell's own help does); the other common parameters are left to &lt;CommonParameters&gt;.
@@ -223,10 +225,12 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
         {
             foreach (var link in HelpOf(command).Links)
             {
-                if (link.Uri.Length > 0)
+                // An outside page is written into the text ("Zeek conn.log: https://..."), not the URI, which Get-Help -Online would open.
+                var address = link.Uri.Length > 0 ? link.Uri : OutsideAddress.Match(link.Text) is { Success: true } m ? m.Groups[1].Value : "";
+                if (address.Length > 0)
                 {
-                    if (!Uri.TryCreate(link.Uri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-                        problems.Add($"{command.Name}: related link '{link.Text}' has a URI that is not an absolute https address: {link.Uri}");
+                    if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+                        problems.Add($"{command.Name}: related link '{link.Text}' has an address that is not an absolute https address: {address}");
                     continue;
                 }
                 var found = _session.Run(
@@ -235,6 +239,35 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
                 if (!found.Output.Select(o => o.BaseObject).OfType<bool>().Any(b => b))
                     problems.Add($"{command.Name}: related link '{link.Text}' names no command or help topic");
             }
+        }
+        AssertNoProblems(problems);
+    }
+
+    private static readonly Regex OutsideAddress = new(@"^[^:]+: (\S+)$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Get-Help -Online opens the command's HelpUri, which PowerShell takes from the first related link with a URI. The
+    /// module has no online help, so no command may promise one, unless it is the project's own (under the manifest's
+    /// ProjectUri); and then Get-Help -Online must say there is none instead of opening someone else's page.
+    /// </summary>
+    [Fact]
+    public void Get_Help_Online_promises_no_address_but_the_projects_own()
+    {
+        var project = _session.Run($"(Get-Module {ModuleName}).ProjectUri").Output.Select(o => o?.BaseObject).OfType<Uri>().SingleOrDefault();
+        bool IsOwn(string uri) => project is not null && uri.StartsWith(project.AbsoluteUri.TrimEnd('/') + "/", StringComparison.Ordinal);
+        var problems = new List<string>();
+        foreach (var command in ExportedCommands())
+        {
+            // HelpUri is what -Online opens: PowerShell's own type data works it out from the help and the [Cmdlet] attribute.
+            var helpUri = Assert.Single(_session.Run("\"$((Get-Command -Name $HelpTestCommandName).HelpUri)\"",
+                new Dictionary<string, object?> { ["HelpTestCommandName"] = command.Name }).Output).ToString();
+            var promised = HelpOf(command).Links.Select(l => l.Uri).Append(helpUri).Where(u => u.Length > 0).Distinct().ToList();
+            problems.AddRange(promised.Where(u => !IsOwn(u)).Select(u => $"{command.Name}: Get-Help -Online would open {u}, not the project's own page"));
+            if (promised.Count > 0)
+                continue; // Never open a browser from a test.
+            var online = _session.Run("Get-Help -Name $HelpTestCommandName -Online", new Dictionary<string, object?> { ["HelpTestCommandName"] = command.Name });
+            if (!online.Errors.Any(e => e.FullyQualifiedErrorId == "InvalidOperation,Microsoft.PowerShell.Commands.GetHelpCommand"))
+                problems.Add($"{command.Name}: Get-Help -Online did not report that there is no online help: {string.Join("; ", online.Errors.Select(e => e.FullyQualifiedErrorId))}");
         }
         AssertNoProblems(problems);
     }

@@ -11,7 +11,7 @@ namespace PcapViz.PowerShell.Tests;
 /// Pins the module folder that build.ps1 lays out (out/PcapViz, or PCAPVIZ_MODULE_PATH):
 /// a valid manifest whose explicit export lists match what the module really exports,
 /// approved verbs, [OutputType] on every cmdlet, no host assemblies shipped, a licence beside everything shipped,
-/// and a user-facing README.
+/// a user-facing README, and no links but the project's own.
 /// </summary>
 public sealed class ModuleLayoutTests
 {
@@ -315,6 +315,31 @@ public sealed class ModuleLayoutTests
         Assert.Contains("GeoIP/LICENSE-DB-IP.txt", licences);
         var unnamed = licences.Where(l => !text.Contains($"`{l}`", StringComparison.Ordinal));
         Assert.True(!unnamed.Any(), $"README.md does not name {string.Join(", ", unnamed)}.");
+    }
+
+    /// <summary>
+    /// The project has no public home yet, so no ProjectUri, and then no LicenseUri or HelpInfoURI either: a generic
+    /// licence page (opensource.org) is not the project's licence, and an invented address would be dead. Once there
+    /// is a ProjectUri, LicenseUri must be the LICENSE file under it.
+    /// </summary>
+    [Fact]
+    public void Manifest_links_only_to_the_projects_own_pages()
+    {
+        using var ps = CreatePowerShell();
+        var module = ImportModule(ps);
+        var project = module.ProjectUri?.AbsoluteUri;
+
+        if (project is null)
+        {
+            Assert.True(module.LicenseUri is null, $"LicenseUri {module.LicenseUri} is not the project's own licence: without a ProjectUri there is none to link to.");
+            Assert.True(module.HelpInfoUri is null, $"HelpInfoURI {module.HelpInfoUri} is not the project's own: without a ProjectUri there is none.");
+            return;
+        }
+        Assert.NotNull(module.LicenseUri);
+        Assert.StartsWith(project.TrimEnd('/') + "/", module.LicenseUri!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.EndsWith("/LICENSE", module.LicenseUri.AbsolutePath, StringComparison.Ordinal);
+        if (module.HelpInfoUri is not null)
+            Assert.StartsWith(project.TrimEnd('/') + "/", module.HelpInfoUri, StringComparison.Ordinal);
     }
 
     // ---- helpers -------------------------------------------------------------------------
