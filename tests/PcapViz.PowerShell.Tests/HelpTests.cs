@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using PcapViz.Core.Tests;
 using Xunit.Abstractions;
 
@@ -12,8 +13,9 @@ namespace PcapViz.PowerShell.Tests;
 /// every command the module exports has real MAML help (not the syntax PowerShell makes up when there is none),
 /// with a description of every parameter it declares, attributes and parameter sets that agree with the code, its output
 /// types, related links that resolve, no online address but the project's own, and examples that parse and call it; the
-/// examples of the cmdlets listed in Examples_run_without_errors_on_sample_captures run cleanly; and about_PcapViz resolves
-/// and names every command.
+/// examples of the cmdlets listed in Examples_run_without_errors_on_sample_captures run cleanly; about_PcapViz resolves,
+/// names every command and has a one-line synopsis; and the help, the about topic and the module's README name
+/// command-line options only as the Python PcapViz tool's.
 /// A new cmdlet is covered as soon as the manifest exports it (add it to that theory once its examples can run here).
 /// -WhatIf and -Confirm, which a cmdlet has only when it supports ShouldProcess, are documented like its own parameters
 /// (as PowerShell's own help does); the other common parameters are left to &lt;CommonParameters&gt;.
@@ -271,6 +273,62 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
         }
         AssertNoProblems(problems);
     }
+
+    /// <summary>Get-Help takes an about topic's synopsis from the first line under SHORT DESCRIPTION only, so it must be one line.</summary>
+    [Fact]
+    public void About_PcapViz_short_description_is_its_whole_synopsis_on_one_line()
+    {
+        var lines = File.ReadAllLines(Path.Combine(ModuleFolder, "en-US", AboutTopic + ".help.txt"));
+        var heading = Array.IndexOf(lines, "SHORT DESCRIPTION");
+        Assert.True(heading >= 0, $"{AboutTopic} has no SHORT DESCRIPTION heading.");
+        var shortDescription = lines.Skip(heading + 1).TakeWhile(l => l.Length == 0 || char.IsWhiteSpace(l[0]))
+            .Where(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList();
+
+        var synopsis = Text(Assert.Single(_session.Run($"Get-Help -Name {AboutTopic}").Output), "Synopsis").Trim();
+
+        Assert.True(shortDescription.Count == 1, $"SHORT DESCRIPTION has {shortDescription.Count} lines; Get-Help shows only the first: '{synopsis}'");
+        Assert.Equal(shortDescription[0], synopsis);
+        Assert.True(synopsis.Length <= 80, $"The synopsis is {synopsis.Length} characters, more than 80: '{synopsis}'");
+    }
+
+    /// <summary>
+    /// The help speaks PowerShell: a command-line option (--frequent-in, or the "-g" of "PcapViz's -g") belongs to the
+    /// Python PcapViz tool, and its paragraph must say so before it, or a reader looks for it among the cmdlets' parameters.
+    /// </summary>
+    [Fact]
+    public void Command_line_options_in_the_help_are_introduced_as_the_Python_PcapViz_tools()
+    {
+        var maml = XDocument.Load(Path.Combine(ModuleFolder, "en-US", "PcapViz.PowerShell.dll-Help.xml"));
+        var paragraphs = maml.Descendants().Where(e => !e.HasElements && e.Value.Trim().Length > 0).Select(e => ("MAML " + e.Name.LocalName, e.Value))
+            .Concat(Paragraphs(Path.Combine("en-US", AboutTopic + ".help.txt")))
+            .Concat(Paragraphs("README.md"));
+        var problems = new List<string>();
+        foreach (var (where, raw) in paragraphs)
+        {
+            var text = Whitespace.Replace(raw, " ");
+            foreach (Match option in CommandLineOption.Matches(text))
+            {
+                if (!text[..option.Index].Contains(PythonTool, StringComparison.Ordinal))
+                    problems.Add($"{where}: '{option.Value.Trim()}' is not introduced as the {PythonTool} tool's option: ...{text[Math.Max(0, option.Index - 60)..Math.Min(text.Length, option.Index + 40)]}...");
+            }
+        }
+        AssertNoProblems(problems);
+    }
+
+    private const string PythonTool = "Python PcapViz";
+
+    // A GNU-style --option, or a short option credited to a PcapViz that is not named the Python one ("PcapViz's -g").
+    private static readonly Regex CommandLineOption = new(@"(?<![\w-])--[A-Za-z][\w-]*|(?<!Python )PcapViz(?: tool)?'s -\w+", RegexOptions.CultureInvariant);
+
+    private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant);
+
+    // The blank-line separated paragraphs of a text file in the module folder.
+    private static IEnumerable<(string Where, string Text)> Paragraphs(string relative) =>
+        Regex.Split(File.ReadAllText(Path.Combine(ModuleFolder, relative)).ReplaceLineEndings("\n"), @"\n\s*\n")
+            .Where(p => p.Trim().Length > 0)
+            .Select(p => (relative, p));
+
+    private static string ModuleFolder => Path.GetDirectoryName(PowerShellSession.ModulePath)!;
 
     [Fact]
     public void About_PcapViz_resolves_names_every_command_and_credits_DB_IP()
