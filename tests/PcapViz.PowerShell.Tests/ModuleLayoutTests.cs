@@ -1,7 +1,9 @@
 using System.Collections;
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Xml.Linq;
 
@@ -11,7 +13,7 @@ namespace PcapViz.PowerShell.Tests;
 /// Pins the module folder that build.ps1 lays out (out/PcapViz, or PCAPVIZ_MODULE_PATH):
 /// a valid manifest whose explicit export lists match what the module really exports,
 /// approved verbs, [OutputType] on every cmdlet, no host assemblies shipped, a licence beside everything shipped,
-/// a user-facing README, and no links but the project's own.
+/// a user-facing README, no links but the project's own, and the SDK pin in global.json.
 /// </summary>
 public sealed class ModuleLayoutTests
 {
@@ -340,6 +342,32 @@ public sealed class ModuleLayoutTests
         Assert.EndsWith("/LICENSE", module.LicenseUri.AbsolutePath, StringComparison.Ordinal);
         if (module.HelpInfoUri is not null)
             Assert.StartsWith(project.TrimEnd('/') + "/", module.HelpInfoUri, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// global.json pins the SDK to the major and minor version the tests target, and rolls forward within it, so any
+    /// .NET SDK of that version builds and tests the repository; the SDK installed here must satisfy it.
+    /// </summary>
+    [Fact]
+    public void Global_json_pins_the_SDK_of_the_tests_target_framework_and_is_honoured()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, "global.json")));
+        var sdk = json.RootElement.GetProperty("sdk");
+        var pinned = Version.Parse(sdk.GetProperty("version").GetString()!);
+        var target = new FrameworkName(typeof(ModuleLayoutTests).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName).Version;
+
+        Assert.Equal((target.Major, target.Minor), (pinned.Major, pinned.Minor));
+        Assert.Contains(sdk.GetProperty("rollForward").GetString(), new[] { "latestFeature", "latestPatch" });
+
+        var info = new ProcessStartInfo("dotnet", "--version") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var dotnet = Process.Start(info)!;
+        var used = dotnet.StandardOutput.ReadToEnd().Trim();
+        var error = dotnet.StandardError.ReadToEnd();
+        dotnet.WaitForExit();
+        Assert.True(dotnet.ExitCode == 0, $"dotnet --version in {RepositoryRoot} failed: the installed SDKs do not satisfy global.json.\n{error}");
+        var resolved = Version.Parse(used.Split('-')[0]);
+        Assert.Equal((pinned.Major, pinned.Minor), (resolved.Major, resolved.Minor));
+        Assert.True(resolved >= pinned, $"dotnet --version is {used}, older than global.json's {pinned}.");
     }
 
     // ---- helpers -------------------------------------------------------------------------
