@@ -39,8 +39,8 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('pcap', 'pcapng', 'network', 'packet', 'capture', 'flow', 'topology', 'graphviz', 'forensics', 'Linux', 'Windows', 'MacOS')
-            LicenseUri   = 'https://opensource.org/licenses/MIT'
-            # ProjectUri: set once the repository has a public home.
+            # No ProjectUri and no LicenseUri while the repository has no public home (the licence ships as LICENSE).
+            # With a home, LicenseUri points at LICENSE under ProjectUri, never at a generic licence page.
             ReleaseNotes = 'See README.md.'
         }
     }

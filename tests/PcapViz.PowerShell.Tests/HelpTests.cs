@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using PcapViz.Core.Tests;
 using Xunit.Abstractions;
 
@@ -10,8 +12,10 @@ namespace PcapViz.PowerShell.Tests;
 /// Pins the help the module ships (en-US/PcapViz.PowerShell.dll-Help.xml and about_PcapViz.help.txt, laid out by build.ps1):
 /// every command the module exports has real MAML help (not the syntax PowerShell makes up when there is none),
 /// with a description of every parameter it declares, attributes and parameter sets that agree with the code, its output
-/// types, related links that resolve, and examples that parse and call it; the examples of the cmdlets listed in
-/// Examples_run_without_errors_on_sample_captures run cleanly; and about_PcapViz resolves and names every command.
+/// types, related links that resolve, no online address but the project's own, and examples that parse and call it; the
+/// examples of the cmdlets listed in Examples_run_without_errors_on_sample_captures run cleanly; about_PcapViz resolves,
+/// names every command and has a one-line synopsis; and the help, the about topic and the module's README name
+/// command-line options only as the Python PcapViz tool's.
 /// A new cmdlet is covered as soon as the manifest exports it (add it to that theory once its examples can run here).
 /// -WhatIf and -Confirm, which a cmdlet has only when it supports ShouldProcess, are documented like its own parameters
 /// (as PowerShell's own help does); the other common parameters are left to &lt;CommonParameters&gt;.
@@ -223,10 +227,12 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
         {
             foreach (var link in HelpOf(command).Links)
             {
-                if (link.Uri.Length > 0)
+                // An outside page is written into the text ("Zeek conn.log: https://..."), not the URI, which Get-Help -Online would open.
+                var address = link.Uri.Length > 0 ? link.Uri : OutsideAddress.Match(link.Text) is { Success: true } m ? m.Groups[1].Value : "";
+                if (address.Length > 0)
                 {
-                    if (!Uri.TryCreate(link.Uri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-                        problems.Add($"{command.Name}: related link '{link.Text}' has a URI that is not an absolute https address: {link.Uri}");
+                    if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+                        problems.Add($"{command.Name}: related link '{link.Text}' has an address that is not an absolute https address: {address}");
                     continue;
                 }
                 var found = _session.Run(
@@ -238,6 +244,91 @@ public sealed class HelpTests(ITestOutputHelper output) : IDisposable
         }
         AssertNoProblems(problems);
     }
+
+    private static readonly Regex OutsideAddress = new(@"^[^:]+: (\S+)$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Get-Help -Online opens the command's HelpUri, which PowerShell takes from the first related link with a URI. The
+    /// module has no online help, so no command may promise one, unless it is the project's own (under the manifest's
+    /// ProjectUri); and then Get-Help -Online must say there is none instead of opening someone else's page.
+    /// </summary>
+    [Fact]
+    public void Get_Help_Online_promises_no_address_but_the_projects_own()
+    {
+        var project = _session.Run($"(Get-Module {ModuleName}).ProjectUri").Output.Select(o => o?.BaseObject).OfType<Uri>().SingleOrDefault();
+        bool IsOwn(string uri) => project is not null && uri.StartsWith(project.AbsoluteUri.TrimEnd('/') + "/", StringComparison.Ordinal);
+        var problems = new List<string>();
+        foreach (var command in ExportedCommands())
+        {
+            // HelpUri is what -Online opens: PowerShell's own type data works it out from the help and the [Cmdlet] attribute.
+            var helpUri = Assert.Single(_session.Run("\"$((Get-Command -Name $HelpTestCommandName).HelpUri)\"",
+                new Dictionary<string, object?> { ["HelpTestCommandName"] = command.Name }).Output).ToString();
+            var promised = HelpOf(command).Links.Select(l => l.Uri).Append(helpUri).Where(u => u.Length > 0).Distinct().ToList();
+            problems.AddRange(promised.Where(u => !IsOwn(u)).Select(u => $"{command.Name}: Get-Help -Online would open {u}, not the project's own page"));
+            if (promised.Count > 0)
+                continue; // Never open a browser from a test.
+            var online = _session.Run("Get-Help -Name $HelpTestCommandName -Online", new Dictionary<string, object?> { ["HelpTestCommandName"] = command.Name });
+            if (!online.Errors.Any(e => e.FullyQualifiedErrorId == "InvalidOperation,Microsoft.PowerShell.Commands.GetHelpCommand"))
+                problems.Add($"{command.Name}: Get-Help -Online did not report that there is no online help: {string.Join("; ", online.Errors.Select(e => e.FullyQualifiedErrorId))}");
+        }
+        AssertNoProblems(problems);
+    }
+
+    /// <summary>Get-Help takes an about topic's synopsis from the first line under SHORT DESCRIPTION only, so it must be one line.</summary>
+    [Fact]
+    public void About_PcapViz_short_description_is_its_whole_synopsis_on_one_line()
+    {
+        var lines = File.ReadAllLines(Path.Combine(ModuleFolder, "en-US", AboutTopic + ".help.txt"));
+        var heading = Array.IndexOf(lines, "SHORT DESCRIPTION");
+        Assert.True(heading >= 0, $"{AboutTopic} has no SHORT DESCRIPTION heading.");
+        var shortDescription = lines.Skip(heading + 1).TakeWhile(l => l.Length == 0 || char.IsWhiteSpace(l[0]))
+            .Where(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList();
+
+        var synopsis = Text(Assert.Single(_session.Run($"Get-Help -Name {AboutTopic}").Output), "Synopsis").Trim();
+
+        Assert.True(shortDescription.Count == 1, $"SHORT DESCRIPTION has {shortDescription.Count} lines; Get-Help shows only the first: '{synopsis}'");
+        Assert.Equal(shortDescription[0], synopsis);
+        Assert.True(synopsis.Length <= 80, $"The synopsis is {synopsis.Length} characters, more than 80: '{synopsis}'");
+    }
+
+    /// <summary>
+    /// The help speaks PowerShell: a command-line option (--frequent-in, or the "-g" of "PcapViz's -g") belongs to the
+    /// Python PcapViz tool, and its paragraph must say so before it, or a reader looks for it among the cmdlets' parameters.
+    /// </summary>
+    [Fact]
+    public void Command_line_options_in_the_help_are_introduced_as_the_Python_PcapViz_tools()
+    {
+        var maml = XDocument.Load(Path.Combine(ModuleFolder, "en-US", "PcapViz.PowerShell.dll-Help.xml"));
+        var paragraphs = maml.Descendants().Where(e => !e.HasElements && e.Value.Trim().Length > 0).Select(e => ("MAML " + e.Name.LocalName, e.Value))
+            .Concat(Paragraphs(Path.Combine("en-US", AboutTopic + ".help.txt")))
+            .Concat(Paragraphs("README.md"));
+        var problems = new List<string>();
+        foreach (var (where, raw) in paragraphs)
+        {
+            var text = Whitespace.Replace(raw, " ");
+            foreach (Match option in CommandLineOption.Matches(text))
+            {
+                if (!text[..option.Index].Contains(PythonTool, StringComparison.Ordinal))
+                    problems.Add($"{where}: '{option.Value.Trim()}' is not introduced as the {PythonTool} tool's option: ...{text[Math.Max(0, option.Index - 60)..Math.Min(text.Length, option.Index + 40)]}...");
+            }
+        }
+        AssertNoProblems(problems);
+    }
+
+    private const string PythonTool = "Python PcapViz";
+
+    // A GNU-style --option, or a short option credited to a PcapViz that is not named the Python one ("PcapViz's -g").
+    private static readonly Regex CommandLineOption = new(@"(?<![\w-])--[A-Za-z][\w-]*|(?<!Python )PcapViz(?: tool)?'s -\w+", RegexOptions.CultureInvariant);
+
+    private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant);
+
+    // The blank-line separated paragraphs of a text file in the module folder.
+    private static IEnumerable<(string Where, string Text)> Paragraphs(string relative) =>
+        Regex.Split(File.ReadAllText(Path.Combine(ModuleFolder, relative)).ReplaceLineEndings("\n"), @"\n\s*\n")
+            .Where(p => p.Trim().Length > 0)
+            .Select(p => (relative, p));
+
+    private static string ModuleFolder => Path.GetDirectoryName(PowerShellSession.ModulePath)!;
 
     [Fact]
     public void About_PcapViz_resolves_names_every_command_and_credits_DB_IP()

@@ -1,7 +1,10 @@
 using System.Collections;
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
+using System.Runtime.Versioning;
+using System.Text.Json;
 using System.Xml.Linq;
 
 namespace PcapViz.PowerShell.Tests;
@@ -9,7 +12,8 @@ namespace PcapViz.PowerShell.Tests;
 /// <summary>
 /// Pins the module folder that build.ps1 lays out (out/PcapViz, or PCAPVIZ_MODULE_PATH):
 /// a valid manifest whose explicit export lists match what the module really exports,
-/// approved verbs, [OutputType] on every cmdlet, and no host assemblies shipped.
+/// approved verbs, [OutputType] on every cmdlet, no host assemblies shipped, a licence beside everything shipped,
+/// a user-facing README, no links but the project's own, and the SDK pin in global.json.
 /// </summary>
 public sealed class ModuleLayoutTests
 {
@@ -177,6 +181,195 @@ public sealed class ModuleLayoutTests
         Assert.True(File.Exists(Path.Combine(ModulePath, "LICENSE-cytoscape.txt")));
     }
 
+    /// <summary>
+    /// The licence files that cover each assembly and native library the module folder ships, by file-name prefix
+    /// (the longest prefix that matches wins). A binary with no entry fails
+    /// Every_shipped_assembly_and_native_library_has_its_licence_beside_it: a new dependency needs its licence here first.
+    /// </summary>
+    private static readonly (string Prefix, string[] Licences)[] LicencesOfBinaries =
+    [
+        ("PcapViz.", ["LICENSE"]),
+        ("MaxMind.", ["LICENSE-MaxMind-Apache-2.0.txt"]),
+        ("Microsoft.Extensions.", ["LICENSE-Microsoft.Extensions-MIT.txt", "LICENSE-Microsoft.Extensions-THIRD-PARTY-NOTICES.txt"]),
+        ("SkiaSharp.", ["LICENSE-SkiaSharp-MIT.txt"]),
+        // Skia itself (BSD-3-Clause) and the libraries built into it are in SkiaSharp's third-party notices.
+        ("libSkiaSharp.", ["LICENSE-SkiaSharp-MIT.txt", "LICENSE-SkiaSharp-THIRD-PARTY-NOTICES.txt"]),
+    ];
+
+    /// <summary>Licence texts that are copies of a file the package carries, which the copy must still equal.</summary>
+    private static readonly (string Licence, string Package, string FileInPackage)[] LicencesCopiedFromPackages =
+    [
+        ("LICENSE-SkiaSharp-MIT.txt", "SkiaSharp", "LICENSE.txt"),
+        ("LICENSE-SkiaSharp-THIRD-PARTY-NOTICES.txt", "SkiaSharp.NativeAssets.Linux.NoDependencies", "THIRD-PARTY-NOTICES.txt"),
+        ("LICENSE-SkiaSharp-THIRD-PARTY-NOTICES.txt", "SkiaSharp.NativeAssets.macOS", "THIRD-PARTY-NOTICES.txt"),
+        ("LICENSE-SkiaSharp-THIRD-PARTY-NOTICES.txt", "SkiaSharp.NativeAssets.Win32", "THIRD-PARTY-NOTICES.txt"),
+        ("LICENSE-Microsoft.Extensions-THIRD-PARTY-NOTICES.txt", "Microsoft.Extensions.DependencyInjection.Abstractions", "THIRD-PARTY-NOTICES.TXT"),
+        ("LICENSE-Microsoft.Extensions-THIRD-PARTY-NOTICES.txt", "Microsoft.Extensions.Options", "THIRD-PARTY-NOTICES.TXT"),
+        ("LICENSE-Microsoft.Extensions-THIRD-PARTY-NOTICES.txt", "Microsoft.Extensions.Primitives", "THIRD-PARTY-NOTICES.TXT"),
+    ];
+
+    /// <summary>
+    /// Licence texts written here because the package names a standard licence (its .nuspec's licence expression)
+    /// without carrying the text: the expression must still be that licence, and the text must name the holder.
+    /// </summary>
+    private static readonly (string Licence, string Package, string Expression, string Holder, string Terms)[] LicencesWrittenForPackages =
+    [
+        ("LICENSE-MaxMind-Apache-2.0.txt", "MaxMind.Db", "Apache-2.0", "MaxMind, Inc.", "END OF TERMS AND CONDITIONS"),
+        ("LICENSE-MaxMind-Apache-2.0.txt", "MaxMind.GeoIP2", "Apache-2.0", "MaxMind, Inc.", "END OF TERMS AND CONDITIONS"),
+        ("LICENSE-Microsoft.Extensions-MIT.txt", "Microsoft.Extensions.DependencyInjection.Abstractions", "MIT", "Copyright (c) Microsoft Corporation", MitTerms),
+        ("LICENSE-Microsoft.Extensions-MIT.txt", "Microsoft.Extensions.Options", "MIT", "Copyright (c) Microsoft Corporation", MitTerms),
+        ("LICENSE-Microsoft.Extensions-MIT.txt", "Microsoft.Extensions.Primitives", "MIT", "Copyright (c) Microsoft Corporation", MitTerms),
+    ];
+
+    private const string MitTerms = "The above copyright notice and this permission notice shall be included in all";
+
+    [Fact]
+    public void Module_folder_ships_the_projects_MIT_licence_that_the_manifest_states()
+    {
+        var shipped = Path.Combine(ModulePath, "LICENSE");
+        Assert.True(File.Exists(shipped), $"LICENSE is missing from {ModulePath}.");
+        var text = File.ReadAllText(shipped);
+
+        using var ps = CreatePowerShell();
+        var copyright = ImportModule(ps).Copyright;
+
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot, "LICENSE")), text);
+        Assert.StartsWith("MIT License", text, StringComparison.Ordinal);
+        Assert.Contains(MitTerms, text, StringComparison.Ordinal);
+        Assert.Contains("Copyright (c) PcapViz contributors", text, StringComparison.Ordinal);
+        Assert.Equal("(c) PcapViz contributors. MIT licence.", copyright);
+    }
+
+    [Fact]
+    public void Every_shipped_assembly_and_native_library_has_its_licence_beside_it()
+    {
+        var problems = new List<string>();
+        var binaries = Directory.GetFiles(ModulePath, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetExtension(f) is ".dll" or ".so" or ".dylib")
+            .Select(f => Path.GetRelativePath(ModulePath, f))
+            .ToList();
+        Assert.NotEmpty(binaries);
+        foreach (var binary in binaries)
+        {
+            var name = Path.GetFileName(binary);
+            var entry = LicencesOfBinaries
+                .Where(e => name.StartsWith(e.Prefix, StringComparison.Ordinal))
+                .OrderByDescending(e => e.Prefix.Length)
+                .FirstOrDefault();
+            if (entry.Licences is null)
+            {
+                problems.Add($"{binary}: no licence file is known to cover it (add it to {nameof(LicencesOfBinaries)})");
+                continue;
+            }
+            problems.AddRange(entry.Licences.Where(l => !File.Exists(Path.Combine(ModulePath, l))).Select(l => $"{binary}: {l} is missing"));
+        }
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public void Licence_texts_are_the_packages_own_or_name_the_licence_and_holder_the_package_states()
+    {
+        var problems = new List<string>();
+        foreach (var (licence, package, fileInPackage) in LicencesCopiedFromPackages)
+        {
+            var original = Path.Combine(PackageFolder(package), fileInPackage);
+            var shipped = Path.Combine(ModulePath, licence);
+            if (!File.Exists(shipped))
+                problems.Add($"{licence}: missing");
+            else if (!File.ReadAllBytes(original).AsSpan().SequenceEqual(File.ReadAllBytes(shipped)))
+                problems.Add($"{licence}: differs from {original}");
+        }
+        foreach (var (licence, package, expression, holder, terms) in LicencesWrittenForPackages)
+        {
+            var nuspec = Directory.GetFiles(PackageFolder(package), "*.nuspec").Single();
+            var stated = XDocument.Load(nuspec).Descendants().Single(e => e.Name.LocalName == "license");
+            if (stated.Attribute("type")?.Value != "expression" || stated.Value.Trim() != expression)
+                problems.Add($"{licence}: {package} now states its licence as {stated.Attribute("type")?.Value} '{stated.Value.Trim()}', not {expression}");
+            var shipped = Path.Combine(ModulePath, licence);
+            if (!File.Exists(shipped))
+            {
+                problems.Add($"{licence}: missing");
+                continue;
+            }
+            var text = File.ReadAllText(shipped);
+            if (!text.Contains(holder, StringComparison.Ordinal) || !text.Contains(terms, StringComparison.Ordinal))
+                problems.Add($"{licence}: does not carry '{holder}' and the {expression} terms");
+        }
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public void Module_README_names_the_commands_the_about_topic_and_every_licence_file_shipped()
+    {
+        var readme = Path.Combine(ModulePath, "README.md");
+        Assert.True(File.Exists(readme), $"README.md is missing from {ModulePath}.");
+        var text = File.ReadAllText(readme);
+        var licences = Directory.GetFiles(ModulePath, "LICENSE*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(ModulePath, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .ToList();
+
+        Assert.Contains("Get-Help about_PcapViz", text, StringComparison.Ordinal);
+        // The DB-IP licence (CC BY 4.0) requires this attribution wherever its data is used.
+        Assert.Contains("IP Geolocation by DB-IP", text, StringComparison.Ordinal);
+        foreach (var command in ManifestList("CmdletsToExport"))
+            Assert.True(text.Contains($"`{command}`", StringComparison.Ordinal), $"README.md does not name {command}.");
+        Assert.Contains("LICENSE-DejaVu.txt", licences);
+        Assert.Contains("GeoIP/LICENSE-DB-IP.txt", licences);
+        var unnamed = licences.Where(l => !text.Contains($"`{l}`", StringComparison.Ordinal));
+        Assert.True(!unnamed.Any(), $"README.md does not name {string.Join(", ", unnamed)}.");
+    }
+
+    /// <summary>
+    /// The project has no public home yet, so no ProjectUri, and then no LicenseUri or HelpInfoURI either: a generic
+    /// licence page (opensource.org) is not the project's licence, and an invented address would be dead. Once there
+    /// is a ProjectUri, LicenseUri must be the LICENSE file under it.
+    /// </summary>
+    [Fact]
+    public void Manifest_links_only_to_the_projects_own_pages()
+    {
+        using var ps = CreatePowerShell();
+        var module = ImportModule(ps);
+        var project = module.ProjectUri?.AbsoluteUri;
+
+        if (project is null)
+        {
+            Assert.True(module.LicenseUri is null, $"LicenseUri {module.LicenseUri} is not the project's own licence: without a ProjectUri there is none to link to.");
+            Assert.True(module.HelpInfoUri is null, $"HelpInfoURI {module.HelpInfoUri} is not the project's own: without a ProjectUri there is none.");
+            return;
+        }
+        Assert.NotNull(module.LicenseUri);
+        Assert.StartsWith(project.TrimEnd('/') + "/", module.LicenseUri!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.EndsWith("/LICENSE", module.LicenseUri.AbsolutePath, StringComparison.Ordinal);
+        if (module.HelpInfoUri is not null)
+            Assert.StartsWith(project.TrimEnd('/') + "/", module.HelpInfoUri, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// global.json pins the SDK to the major and minor version the tests target, and rolls forward within it, so any
+    /// .NET SDK of that version builds and tests the repository; the SDK installed here must satisfy it.
+    /// </summary>
+    [Fact]
+    public void Global_json_pins_the_SDK_of_the_tests_target_framework_and_is_honoured()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, "global.json")));
+        var sdk = json.RootElement.GetProperty("sdk");
+        var pinned = Version.Parse(sdk.GetProperty("version").GetString()!);
+        var target = new FrameworkName(typeof(ModuleLayoutTests).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName).Version;
+
+        Assert.Equal((target.Major, target.Minor), (pinned.Major, pinned.Minor));
+        Assert.Contains(sdk.GetProperty("rollForward").GetString(), new[] { "latestFeature", "latestPatch" });
+
+        var info = new ProcessStartInfo("dotnet", "--version") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var dotnet = Process.Start(info)!;
+        var used = dotnet.StandardOutput.ReadToEnd().Trim();
+        var error = dotnet.StandardError.ReadToEnd();
+        dotnet.WaitForExit();
+        Assert.True(dotnet.ExitCode == 0, $"dotnet --version in {RepositoryRoot} failed: the installed SDKs do not satisfy global.json.\n{error}");
+        var resolved = Version.Parse(used.Split('-')[0]);
+        Assert.Equal((pinned.Major, pinned.Minor), (resolved.Major, resolved.Minor));
+        Assert.True(resolved >= pinned, $"dotnet --version is {used}, older than global.json's {pinned}.");
+    }
+
     // ---- helpers -------------------------------------------------------------------------
 
     private static string RepositoryRoot => PcapViz.Core.Tests.Corpus.RepositoryRoot;
@@ -212,6 +405,16 @@ public sealed class ModuleLayoutTests
             object[] many => many.Select(o => o.ToString()!).ToList(),
             var other => throw new InvalidOperationException($"{key} is a {other.GetType()}."),
         };
+    }
+
+    // The folder of a package the engine restored, from NuGet's own record of the restore (project.assets.json).
+    private static string PackageFolder(string id)
+    {
+        using var assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, "src", "PcapViz.Core", "obj", "project.assets.json")));
+        var root = assets.RootElement.GetProperty("packageFolders").EnumerateObject().First().Name;
+        var library = assets.RootElement.GetProperty("libraries").EnumerateObject()
+            .Single(l => l.Name.StartsWith(id + "/", StringComparison.OrdinalIgnoreCase));
+        return Path.Combine(root, library.Value.GetProperty("path").GetString()!);
     }
 
     private static void AssertNoErrors(System.Management.Automation.PowerShell ps)

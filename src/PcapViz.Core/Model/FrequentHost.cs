@@ -11,7 +11,7 @@ public enum TrafficDirection
 
 public enum HostRanking
 {
-    /// <summary>Distinct hosts talked to: PcapViz's --frequent-in / --frequent-out.</summary>
+    /// <summary>Distinct hosts talked to: what the Python PcapViz tool's --frequent-in / --frequent-out options count.</summary>
     Peers,
     Packets,
     Bytes,
