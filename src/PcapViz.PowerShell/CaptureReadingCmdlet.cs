@@ -147,7 +147,13 @@ public abstract class CaptureReadingCmdlet : StoppableCmdlet
         {
             throw new PipelineStoppedException();
         }
-        if (block && _progressShown)
+    }
+
+    /// <summary>Writes every capture still being read, then closes the progress bar: the last progress record.</summary>
+    protected void FinishReading()
+    {
+        Pump(block: true);
+        if (_progressShown)
         {
             WriteProgress(new ProgressRecord(ProgressActivityId, "Reading captures", "Done") { RecordType = ProgressRecordType.Completed });
             _progressShown = false;

@@ -62,6 +62,29 @@ public sealed class ImportPcapLongRunTests : IDisposable
     }
 
     [Fact]
+    public void Progress_over_several_files_is_coherent()
+    {
+        var paths = Enumerable.Range(1, 3).Select(i => _temp.File($"link{i}.pcap")).ToList();
+        foreach (var link in paths)
+            File.CreateSymbolicLink(link, _path);
+        var result = _session.Run("$p | Import-Pcap -ThrottleLimit 1 | Measure-Object | ForEach-Object Count", new Dictionary<string, object?> { ["p"] = paths.ToArray() });
+        Assert.Equal(3, result.Single<int>());
+        var records = result.Progress;
+        Assert.NotEmpty(records);
+        Assert.Equal(ProgressRecordType.Completed, records[^1].RecordType);
+        Assert.Single(records, r => r.RecordType == ProgressRecordType.Completed);
+        var processing = records.Where(r => r.RecordType == ProgressRecordType.Processing).ToList();
+        Assert.All(processing, r => Assert.False(string.IsNullOrWhiteSpace(r.StatusDescription)));
+        Assert.All(processing, r => Assert.DoesNotMatch(@"^\s*—", r.StatusDescription));
+        // The total (the "of N" in the status) never shrinks as files are handed back.
+        var totals = processing.Select(r => System.Text.RegularExpressions.Regex.Match(r.StatusDescription, @" of ([\d.,]+) ").Groups[1].Value).ToList();
+        Assert.All(totals, t => Assert.NotEmpty(t));
+        var values = totals.Select(t => double.Parse(t, System.Globalization.CultureInfo.CurrentCulture)).ToList();
+        for (int i = 1; i < values.Count; i++)
+            Assert.True(values[i] >= values[i - 1], $"total went from {values[i - 1]} to {values[i]}");
+    }
+
+    [Fact]
     public void Large_capture_reports_progress_and_counts_every_packet()
     {
         var result = _session.Run("Import-Pcap -LiteralPath $p", new Dictionary<string, object?> { ["p"] = _path });

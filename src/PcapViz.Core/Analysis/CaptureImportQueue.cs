@@ -68,14 +68,20 @@ public sealed class CaptureImportQueue : IDisposable
             throw inner;
         }
         _pending.Dequeue();
+        var done = head.Progress.Latest;
+        _handedBackRead += done.FileBytesRead;
+        _handedBackTotal += Math.Max(done.FileLength, done.FileBytesRead);
         result = head.Task.Result;
         return true;
     }
 
-    /// <summary>Bytes read so far and in all, over every file not yet handed back, for a progress bar.</summary>
+    /// <summary>
+    /// Bytes read so far and in all, over every file queued, for a progress bar: files handed back stay counted, so
+    /// the total never shrinks.
+    /// </summary>
     public (long Read, long Total, string? Current) Progress()
     {
-        long read = 0, total = 0;
+        long read = _handedBackRead, total = _handedBackTotal;
         string? current = null;
         foreach (var pending in _pending)
         {
@@ -87,6 +93,9 @@ public sealed class CaptureImportQueue : IDisposable
         }
         return (read, total, current);
     }
+
+    private long _handedBackRead;
+    private long _handedBackTotal;
 
     public void Dispose() => _slots.Dispose();
 

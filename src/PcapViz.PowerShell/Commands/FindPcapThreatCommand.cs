@@ -268,7 +268,7 @@ public sealed class FindPcapThreatCommand : CaptureReadingCmdlet
 
     protected override void EndProcessing()
     {
-        Pump(block: true);
+        FinishReading();
         if (_captures.Count == 0)
             return;
         var clock = Stopwatch.StartNew();

@@ -43,7 +43,7 @@ public sealed class GetFrequentHostCommand : TopologyInputCmdlet
 
     protected override void EndProcessing()
     {
-        Pump(block: true);
+        FinishReading();
         foreach (var topology in _topologies)
             Write(topology);
         if (HasInput)

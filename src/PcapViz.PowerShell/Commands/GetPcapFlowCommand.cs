@@ -11,7 +11,7 @@ namespace PcapViz.PowerShell.Commands;
 public sealed class GetPcapFlowCommand : CaptureReadingCmdlet
 {
 
-    protected override void EndProcessing() => Pump(block: true);
+    protected override void EndProcessing() => FinishReading();
 
     protected override void OnCapture(PcapCapture capture)
     {

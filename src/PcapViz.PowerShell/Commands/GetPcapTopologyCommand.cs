@@ -108,7 +108,7 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
 
     protected override void EndProcessing()
     {
-        Pump(block: true);
+        FinishReading();
         var resolver = ResolveName ? new ReverseDnsResolver(TimeSpan.FromSeconds(2)) : null;
         var options = new TopologyOptions
         {

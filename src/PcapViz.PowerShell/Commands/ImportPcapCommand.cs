@@ -9,7 +9,7 @@ namespace PcapViz.PowerShell.Commands;
 [OutputType(typeof(PcapCapture))]
 public sealed class ImportPcapCommand : CaptureReadingCmdlet
 {
-    protected override void EndProcessing() => Pump(block: true);
+    protected override void EndProcessing() => FinishReading();
 
     protected override string AcceptedInput => "capture files (paths, FileInfo or PathInfo objects, objects with a PSPath or Path) or PcapCapture objects";
 
