@@ -95,7 +95,7 @@ public abstract class CaptureReadingCmdlet : StoppableCmdlet
         if (total <= 0)
             return;
         int percent = (int)Math.Clamp(read * 100 / total, 0, 100);
-        string status = $"{System.IO.Path.GetFileName(current ?? "")} — {read / 1048576.0:N1} of {total / 1048576.0:N1} MB, {_queue.Count} file(s) left";
+        string status = $"{Core.InertText.Of(System.IO.Path.GetFileName(current ?? ""))} — {Core.Units.Bytes(read)} of {Core.Units.Bytes(total)}, {_queue.Count} file(s) left";
         WriteProgress(new ProgressRecord(ProgressActivityId, "Reading captures", status) { PercentComplete = percent });
         _progressShown = true;
     }
