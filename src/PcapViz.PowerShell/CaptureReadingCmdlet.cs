@@ -167,7 +167,7 @@ public abstract class CaptureReadingCmdlet : StoppableCmdlet
             return;
         int percent = (int)Math.Clamp(read * 100 / total, 0, 100);
         string file = current is null ? "starting" : InertText.Of(System.IO.Path.GetFileName(current));
-        string status = $"{file} — {read / 1048576.0:N1} of {total / 1048576.0:N1} MB, {_queue.Count} file(s) left";
+        string status = $"{file} — {Core.Units.Bytes(read)} of {Core.Units.Bytes(total)}, {_queue.Count} file(s) left";
         WriteProgress(new ProgressRecord(ProgressActivityId, "Reading captures", status) { PercentComplete = percent });
         _progressShown = true;
     }

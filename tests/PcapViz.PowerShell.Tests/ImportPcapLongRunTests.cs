@@ -77,9 +77,10 @@ public sealed class ImportPcapLongRunTests : IDisposable
         Assert.All(processing, r => Assert.False(string.IsNullOrWhiteSpace(r.StatusDescription)));
         Assert.All(processing, r => Assert.DoesNotMatch(@"^\s*—", r.StatusDescription));
         // The total (the "of N" in the status) never shrinks as files are handed back.
-        var totals = processing.Select(r => System.Text.RegularExpressions.Regex.Match(r.StatusDescription, @" of ([\d.,]+) ").Groups[1].Value).ToList();
-        Assert.All(totals, t => Assert.NotEmpty(t));
-        var values = totals.Select(t => double.Parse(t, System.Globalization.CultureInfo.CurrentCulture)).ToList();
+        var totals = processing.Select(r => System.Text.RegularExpressions.Regex.Match(r.StatusDescription, @" of ([\d.,]+) (B|kB|MB|GB|TB),")).ToList();
+        Assert.All(totals, t => Assert.True(t.Success));
+        var scale = new Dictionary<string, double> { ["B"] = 1, ["kB"] = 1e3, ["MB"] = 1e6, ["GB"] = 1e9, ["TB"] = 1e12 };
+        var values = totals.Select(t => double.Parse(t.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * scale[t.Groups[2].Value]).ToList();
         for (int i = 1; i < values.Count; i++)
             Assert.True(values[i] >= values[i - 1], $"total went from {values[i - 1]} to {values[i]}");
     }

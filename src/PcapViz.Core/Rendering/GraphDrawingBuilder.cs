@@ -405,9 +405,9 @@ public static class GraphDrawingBuilder
         EdgeLabelMode.None => null,
         EdgeLabelMode.Exact => bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes" + (protocols.Count == 0 ? "" : " (" + DrawingStyle.ProtocolList(protocols) + ")")
             + "\n" + packets.ToString("N0", CultureInfo.InvariantCulture) + (packets == 1 ? " packet" : " packets"),
-        EdgeLabelMode.Bytes => DrawingStyle.HumanBytes(bytes),
+        EdgeLabelMode.Bytes => Units.Bytes(bytes),
         EdgeLabelMode.Protocols => DrawingStyle.ProtocolList(protocols),
-        _ => protocols.Count == 0 ? DrawingStyle.HumanBytes(bytes) : DrawingStyle.HumanBytes(bytes) + " (" + DrawingStyle.ProtocolList(protocols) + ")",
+        _ => protocols.Count == 0 ? Units.Bytes(bytes) : Units.Bytes(bytes) + " (" + DrawingStyle.ProtocolList(protocols) + ")",
     };
 
     private static string FillColor(DrawItem item, int layer, Dictionary<string, string> countryColors)

@@ -146,18 +146,6 @@ public sealed class GraphDrawingBuilderTests
         Assert.Equal(expected, Draw(topology, new DrawingOptions { EdgeLabel = mode }).Edges.Single().Label);
     }
 
-    [Theory]
-    [InlineData(0, "0 B")]
-    [InlineData(999, "999 B")]
-    [InlineData(1000, "1.0 kB")]
-    [InlineData(1234567, "1.2 MB")]
-    [InlineData(99_960, "100 kB")]
-    [InlineData(5_100_000_000, "5.1 GB")]
-    public void Bytes_are_shown_in_human_units(long bytes, string expected)
-    {
-        Assert.Equal(expected, DrawingStyle.HumanBytes(bytes));
-    }
-
     [Fact]
     public void Title_names_the_layer_and_the_capture_files_unless_given()
     {

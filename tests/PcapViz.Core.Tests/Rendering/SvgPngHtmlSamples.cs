@@ -72,11 +72,11 @@ internal static class SvgPngHtmlSamples
         DrawnEdge[] edges =
         [
             Edge("10.0.0.8", "89.160.20.115", 2_400_000, "2.4 MB\nTCP, TLS", "TCP", "TLS"),
-            Edge("89.160.20.115", "10.0.0.8", 38_000, "38 kB\nTCP, TLS", "TCP", "TLS"),
+            Edge("89.160.20.115", "10.0.0.8", 38_000, "38.0 kB\nTCP, TLS", "TCP", "TLS"),
             Edge("10.0.0.8", "10.0.0.1", 4_200, "4.2 kB\nUDP, DNS", "UDP", "DNS"),
             Edge("10.0.0.1", "10.0.0.8", 6_100, "6.1 kB\nUDP, DNS", "UDP", "DNS"),
             Edge("81.2.69.161", "10.0.0.8", 900, "900 B\nICMP", "ICMP"),
-            Edge("10.0.0.8", "other:US", 12_000, "12 kB\nTCP, HTTP", "TCP", "HTTP"),
+            Edge("10.0.0.8", "other:US", 12_000, "12.0 kB\nTCP, HTTP", "TCP", "HTTP"),
             Edge("10.0.0.1", "10.0.0.1", 300, "300 B\nUDP", "UDP"),
         ];
         return new GraphDrawing
@@ -191,7 +191,7 @@ internal static class SvgPngHtmlSamples
         }).ToList();
         var edges = topology.Edges.Select(e => new DrawnEdge(
             e.Source, e.Destination, 0.8 + (5 * Math.Sqrt((double)e.Bytes / maxEdge)), "#8c96a0",
-            $"{Bytes(e.Bytes)}\n{string.Join(", ", e.Protocols)}", e.Packets, e.Bytes, e.Protocols, [e])).ToList();
+            $"{Units.Bytes(e.Bytes)}\n{string.Join(", ", e.Protocols)}", e.Packets, e.Bytes, e.Protocols, [e])).ToList();
         var minX = positions.Min(p => p.X);
         var minY = positions.Min(p => p.Y);
         return new GraphDrawing
@@ -206,13 +206,6 @@ internal static class SvgPngHtmlSamples
             Attributions = ["IP Geolocation by DB-IP (https://db-ip.com)"],
         };
     }
-
-    public static string Bytes(long bytes) => bytes switch
-    {
-        < 1000 => $"{bytes} B",
-        < 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e3:0.#} kB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.#} MB"),
-    };
 
     private static (double X, double Y)[] SpringLayout(PcapTopology topology)
     {

@@ -81,7 +81,7 @@ public sealed class SvgWriterTests
         Assert.Contains("Country: Sweden (SE)", swedish);
         Assert.Contains("MAC: 00:11:22:33:44:55", swedish);
         Assert.Contains("Scope: external", swedish);
-        Assert.Contains("Received: 12 packets, 64 kB (64,000 bytes)", swedish);
+        Assert.Contains("Received: 12 packets, 64.0 kB (64,000 bytes)", swedish);
         var group = Assert.Single(nodeTips, t => t.Contains("Folded nodes: 3", StringComparison.Ordinal));
         Assert.Contains("Members: 3.3.3.1 (cdn.example.com), 3.3.3.2, 3.3.3.3", group);
         Assert.Contains("Sent: 30 packets, 4.5 kB (4,500 bytes)", group);

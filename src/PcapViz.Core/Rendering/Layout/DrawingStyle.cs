@@ -113,9 +113,6 @@ internal static class DrawingStyle
 
     public static double EdgeWidth(long bytes, long maxBytes) => Scale(bytes, maxBytes, MinEdgeWidth, MaxEdgeWidth);
 
-    /// <summary>Bytes in decimal units, as people read them: "980 B", "1.2 kB", "34 MB", "5.1 GB".</summary>
-    public static string HumanBytes(long bytes) => Units.Bytes(bytes);
-
     /// <summary>"TCP, TLS", with "+N" once more than four are listed.</summary>
     public static string ProtocolList(IReadOnlyList<string> protocols)
     {

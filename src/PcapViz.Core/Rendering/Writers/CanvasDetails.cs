@@ -127,25 +127,8 @@ internal static class CanvasDetails
     public static string Tooltip(IReadOnlyList<KeyValuePair<string, string>> rows) =>
         string.Join("\n", rows.Select(row => $"{row.Key}: {row.Value}"));
 
-    /// <summary>Bytes in human units, powers of 1000 as network tools count them: 950 B, 1.2 kB, 3.4 MB.</summary>
-    public static string Bytes(long bytes)
-    {
-        string[] units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-        double value = bytes;
-        var unit = 0;
-        while (Math.Abs(value) >= 999.95 && unit < units.Length - 1)
-        {
-            value /= 1000;
-            unit++;
-        }
-
-        return unit == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
-            : string.Create(CultureInfo.InvariantCulture, $"{value:0.#} {units[unit]}");
-    }
-
     private static string Traffic(long packets, long bytes) =>
-        string.Create(CultureInfo.InvariantCulture, $"{Count(packets)} packets, {Bytes(bytes)} ({bytes:N0} bytes)");
+        string.Create(CultureInfo.InvariantCulture, $"{Count(packets)} packets, {Units.Bytes(bytes)} ({bytes:N0} bytes)");
 
     private static string Member(PcapNode node) =>
         node.HostNames.Count > 0 ? $"{node.Id} ({node.HostNames[0]})" : node.Id;

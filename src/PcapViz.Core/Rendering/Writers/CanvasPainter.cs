@@ -290,7 +290,7 @@ internal sealed class CanvasPainter
 
         if (drawing.HiddenEdges > 0)
         {
-            text += string.Create(CultureInfo.InvariantCulture, $"; {drawing.HiddenEdges:N0} light {(drawing.HiddenEdges == 1 ? "edge" : "edges")} ({Layout.DrawingStyle.HumanBytes(drawing.HiddenEdgeBytes)}) not drawn");
+            text += string.Create(CultureInfo.InvariantCulture, $"; {drawing.HiddenEdges:N0} light {(drawing.HiddenEdges == 1 ? "edge" : "edges")} ({Units.Bytes(drawing.HiddenEdgeBytes)}) not drawn");
         }
 
         if (drawing.Findings.Count > 0)
