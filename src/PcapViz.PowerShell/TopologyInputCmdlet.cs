@@ -28,8 +28,9 @@ public abstract class TopologyInputCmdlet : CaptureReadingCmdlet
             ReadPathsFromParameters();
             return;
         }
+        // Captures, flows and topologies that came back over SSH remoting are still property bags here.
         foreach (var item in InputObject)
-            Accept(PSObject.AsPSObject(item));
+            Accept(PSObject.AsPSObject(Rehydration.Live(item)!));
     }
 
     /// <summary>Takes one pipeline object; false when it is of no type this cmdlet reads (an error was written).</summary>
