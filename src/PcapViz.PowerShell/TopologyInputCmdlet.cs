@@ -18,7 +18,8 @@ public abstract class TopologyInputCmdlet : CaptureReadingCmdlet
 
     protected override void Accept(PSObject item)
     {
-        if (item.BaseObject is PcapFlow flow)
+        // Flows that came back over SSH remoting are still property bags here.
+        if (Rehydration.Live(item) is PcapFlow flow)
         {
             HasInput = true;
             Input.AddFlow(flow);
