@@ -65,10 +65,16 @@ public abstract class CaptureReadingCmdlet : StoppableCmdlet
             Accept(PSObject.AsPSObject(item ?? ""));
     }
 
-    /// <summary>Takes one input object: a capture, or something that names capture files; anything else is an error.</summary>
-    protected virtual void Accept(PSObject item)
+    /// <summary>
+    /// Takes one input object, made live once if it came back through CliXml or remoting: what <see cref="TryAccept"/>
+    /// takes, a capture, or something that names capture files; anything else is an error.
+    /// </summary>
+    private void Accept(PSObject item)
     {
-        switch (Rehydration.Live(item))
+        var live = Rehydration.Live(item);
+        if (TryAccept(live))
+            return;
+        switch (live)
         {
             case PcapCapture capture:
                 // Captures already read keep their place among the files still being read.
@@ -98,6 +104,9 @@ public abstract class CaptureReadingCmdlet : StoppableCmdlet
             new ArgumentException($"{MyInvocation.MyCommand.Name} reads {AcceptedInput}; it cannot read a {type} ('{InertText.Of(item.ToString() ?? "")}')."),
             ErrorIds.InvalidInputObject, ErrorCategory.InvalidType, item));
     }
+
+    /// <summary>Takes an input object of a type this cmdlet reads besides captures and files; false for any other.</summary>
+    protected virtual bool TryAccept(object? live) => false;
 
     /// <summary>A file an object names by its PSPath (as the providers' items have) or Path property.</summary>
     private static string? PathOf(PSObject item) =>

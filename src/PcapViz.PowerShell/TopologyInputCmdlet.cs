@@ -16,16 +16,13 @@ public abstract class TopologyInputCmdlet : CaptureReadingCmdlet
     /// </summary>
     protected bool HasInput { get; private set; }
 
-    protected override void Accept(PSObject item)
+    protected override bool TryAccept(object? live)
     {
-        // Flows that came back over SSH remoting are still property bags here.
-        if (Rehydration.Live(item) is PcapFlow flow)
-        {
-            HasInput = true;
-            Input.AddFlow(flow);
-            return;
-        }
-        base.Accept(item);
+        if (live is not PcapFlow flow)
+            return false;
+        HasInput = true;
+        Input.AddFlow(flow);
+        return true;
     }
 
     protected override void OnCapture(PcapCapture capture)

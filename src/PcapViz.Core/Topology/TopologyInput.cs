@@ -43,10 +43,11 @@ public sealed class TopologyInput
         long last = Timestamps.ToUnixNanoseconds(flow.LastSeen);
         // What the payload identified travels as the flow's Application; the graph labels its edges the same way.
         var payload = flow.ApplicationSource == "Payload" ? PayloadProtocols.FromName(flow.Application) : PayloadProtocol.NotSeen;
+        byte tcpFlags = TcpFlagsText.Parse(flow.TcpFlags);
         if (flow.SentPackets > 0)
-            _conversations.GetOrAdd(key).Merge(Counters(flow.SentPackets, flow.SentBytes, flow.SentPayloadBytes, first, last, TcpFlagsText.Parse(flow.TcpFlags), payload));
+            _conversations.GetOrAdd(key).Merge(Counters(flow.SentPackets, flow.SentBytes, flow.SentPayloadBytes, first, last, tcpFlags, payload));
         if (flow.ReceivedPackets > 0)
-            _conversations.GetOrAdd(key.Reversed()).Merge(Counters(flow.ReceivedPackets, flow.ReceivedBytes, flow.ReceivedPayloadBytes, first, last, TcpFlagsText.Parse(flow.TcpFlags), payload));
+            _conversations.GetOrAdd(key.Reversed()).Merge(Counters(flow.ReceivedPackets, flow.ReceivedBytes, flow.ReceivedPayloadBytes, first, last, tcpFlags, payload));
         AddCaptureName(flow.Capture);
     }
 

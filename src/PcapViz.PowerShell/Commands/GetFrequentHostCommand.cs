@@ -31,14 +31,12 @@ public sealed class GetFrequentHostCommand : TopologyInputCmdlet
 
     protected override string AcceptedInput => "PcapCapture, PcapFlow or PcapTopology objects, or capture files";
 
-    protected override void Accept(PSObject item)
+    protected override bool TryAccept(object? live)
     {
-        if (Rehydration.Live(item) is PcapTopology topology)
-        {
-            _topologies.Add(topology);
-            return;
-        }
-        base.Accept(item);
+        if (live is not PcapTopology topology)
+            return base.TryAccept(live);
+        _topologies.Add(topology);
+        return true;
     }
 
     protected override void EndProcessing()
