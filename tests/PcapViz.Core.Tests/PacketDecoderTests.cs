@@ -375,38 +375,76 @@ public sealed class PacketDecoderTests
         Assert.False(p.Has(PacketFlags.HasPorts));
     }
 
+    /// <summary>The outermost headers of a tunnelled packet, as a packet of their own, for the assertions above.</summary>
+    private static DecodedPacket OuterOf(in DecodedPacket p)
+    {
+        Assert.NotEqual(0, p.TunnelDepth);
+        var o = p.Outer;
+        return new DecodedPacket
+        {
+            Flags = o.Flags, SourceMac = o.SourceMac, DestinationMac = o.DestinationMac, Vlan = o.Vlan, EtherType = o.EtherType,
+            IpVersion = o.IpVersion, Protocol = o.Protocol, SourceHigh = o.SourceHigh, SourceLow = o.SourceLow,
+            DestinationHigh = o.DestinationHigh, DestinationLow = o.DestinationLow, SourcePort = o.SourcePort, DestinationPort = o.DestinationPort,
+        };
+    }
+
     [Fact]
-    public void Gre_is_attributed_to_the_outer_ip()
+    public void Gre_gives_the_inner_packet_and_keeps_the_outer_ip()
     {
         var inner = Ipv4("172.16.0.1", "172.16.0.2", Tcp6, Tcp(1, 2));
         var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", 47, Gre(EtherType.Ipv4, inner)));
 
         var p = Decode(LinkType.Ethernet, frame);
 
-        AssertIpv4(p, "203.0.113.1", "203.0.113.2", 47);
-        Assert.False(p.Has(PacketFlags.HasPorts));
+        AssertIpv4(p, "172.16.0.1", "172.16.0.2", Tcp6);
+        AssertPorts(p, 1, 2);
+        AssertMacs(p, MacA, MacB);
+        Assert.Equal(TunnelKind.Gre, TunnelKinds.Outermost(p.TunnelKinds));
+        var outer = OuterOf(p);
+        AssertIpv4(outer, "203.0.113.1", "203.0.113.2", 47);
+        Assert.False(outer.Has(PacketFlags.HasPorts));
     }
 
     [Fact]
-    public void Vxlan_is_attributed_to_the_outer_udp_flow()
+    public void Vxlan_gives_the_inner_frame_and_keeps_the_outer_udp_flow()
     {
         var inner = Ethernet(EtherType.Ipv4, Ipv4("172.16.0.1", "172.16.0.2", Tcp6, Tcp(1, 2)), MacC, MacD);
         var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", Udp17, Udp(51000, 4789, Vxlan(inner))));
 
         var p = Decode(LinkType.Ethernet, frame);
 
-        AssertMacs(p, MacA, MacB);
-        AssertIpv4(p, "203.0.113.1", "203.0.113.2", Udp17);
-        AssertPorts(p, 51000, 4789);
+        AssertMacs(p, MacD, MacC);
+        AssertIpv4(p, "172.16.0.1", "172.16.0.2", Tcp6);
+        AssertPorts(p, 1, 2);
+        Assert.Equal((TunnelKind.Vxlan, true), (TunnelKinds.Outermost(p.TunnelKinds), p.HasTunnelId));
+        var outer = OuterOf(p);
+        AssertMacs(outer, MacA, MacB);
+        AssertIpv4(outer, "203.0.113.1", "203.0.113.2", Udp17);
+        AssertPorts(outer, 51000, 4789);
     }
 
     [Fact]
-    public void Teredo_is_attributed_to_the_outer_ipv4()
+    public void Teredo_gives_the_inner_ipv6_and_keeps_the_outer_ipv4()
     {
         var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", Udp17, Udp(3544, 40000, TcpV6)));
 
         var p = Decode(LinkType.Ethernet, frame);
 
+        AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
+        AssertPorts(p, 50000, 80);
+        var outer = OuterOf(p);
+        AssertIpv4(outer, "203.0.113.1", "203.0.113.2", Udp17);
+        AssertPorts(outer, 3544, 40000);
+    }
+
+    [Fact]
+    public void Teredo_port_without_an_ipv6_packet_stays_udp()
+    {
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", Udp17, Udp(3544, 40000, Payload(60))));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(0, p.TunnelDepth);
         AssertIpv4(p, "203.0.113.1", "203.0.113.2", Udp17);
         AssertPorts(p, 3544, 40000);
     }
@@ -414,26 +452,62 @@ public sealed class PacketDecoderTests
     [Theory]
     [InlineData((byte)4)]
     [InlineData((byte)41)]
-    public void Ip_in_ip_is_attributed_to_the_outer_ip(byte protocol)
+    public void Ip_in_ip_gives_the_inner_packet_and_keeps_the_outer_ip(byte protocol)
     {
         var inner = protocol == 4 ? TcpV4 : TcpV6;
         var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", protocol, inner));
 
         var p = Decode(LinkType.Ethernet, frame);
 
-        AssertIpv4(p, "203.0.113.1", "203.0.113.2", protocol);
-        Assert.False(p.Has(PacketFlags.HasPorts));
+        if (protocol == 4)
+            AssertIpv4(p, "192.0.2.10", "198.51.100.20", Tcp6);
+        else
+            AssertIpv6(p, "2001:db8::10", "2001:db8:1::20", Tcp6);
+        var outer = OuterOf(p);
+        AssertIpv4(outer, "203.0.113.1", "203.0.113.2", protocol);
+        Assert.False(outer.Has(PacketFlags.HasPorts));
     }
 
     [Fact]
-    public void Ipv4_in_ipv6_is_attributed_to_the_outer_ipv6()
+    public void Ipv4_in_ipv6_gives_the_inner_ipv4_and_keeps_the_outer_ipv6()
     {
         var frame = Ethernet(EtherType.Ipv6, Ipv6("2001:db8::1", "2001:db8::2", 4, TcpV4));
 
         var p = Decode(LinkType.Ethernet, frame);
 
-        AssertIpv6(p, "2001:db8::1", "2001:db8::2", 4);
-        Assert.False(p.Has(PacketFlags.HasPorts));
+        AssertIpv4(p, "192.0.2.10", "198.51.100.20", Tcp6);
+        AssertPorts(p, 49152, 443);
+        var outer = OuterOf(p);
+        AssertIpv6(outer, "2001:db8::1", "2001:db8::2", 4);
+        Assert.False(outer.Has(PacketFlags.HasPorts));
+    }
+
+    [Fact]
+    public void An_unreadable_inner_packet_leaves_the_outer_headers_as_they_were()
+    {
+        // IP-in-IP whose inner header is cut short: the packet keeps its outer view, untunnelled.
+        var frame = Ethernet(EtherType.Ipv4, Ipv4("203.0.113.1", "203.0.113.2", 4, TcpV4[..12]));
+
+        var p = Decode(LinkType.Ethernet, frame);
+
+        Assert.Equal(0, p.TunnelDepth);
+        Assert.Equal(DecodeStatus.Decoded, p.Status);
+        AssertIpv4(p, "203.0.113.1", "203.0.113.2", 4);
+    }
+
+    [Fact]
+    public void Nested_tunnels_stop_at_the_depth_limit()
+    {
+        var packet = TcpV4;
+        for (int i = 0; i < 50; i++)
+            packet = Ipv4("203.0.113." + (i + 1), "198.51.100." + (i + 1), 4, packet);
+
+        var p = Decode(LinkType.Ethernet, Ethernet(EtherType.Ipv4, packet));
+
+        Assert.Equal(TunnelKinds.MaxDepth, p.TunnelDepth);
+        AssertIpv4(OuterOf(p), "203.0.113.50", "198.51.100.50", 4);
+        // The 8th header opened from the outside is the 42nd from the inside.
+        AssertIpv4(p, "203.0.113.42", "198.51.100.42", 4);
     }
 
     [Fact]

@@ -321,6 +321,50 @@ case('tun_teredo_src_port', 1, [E(ip4('10.17.10.1', '10.17.10.2', 17, udp(50002,
 case('tun_geneve', 1, [E(ip4('10.17.11.1', '10.17.11.2', 17, udp(50003, 6081, b'\x00\x00\x65\x58\x00\x00\x01\x00' + eth(MD, MC, 0x0800, U4('192.168.10.1', '192.168.10.2')))))])
 case('tun_mpls_in_gre', 1, [E(ip4('10.17.12.1', '10.17.12.2', 47, gre(0x8847, mpls([300], U4('192.168.11.1', '192.168.11.2')))))])
 case('tun_mpls_in_udp_6635', 1, [E(ip4('10.17.13.1', '10.17.13.2', 17, udp(50004, 6635, mpls([400], U4('192.168.12.1', '192.168.12.2')))))])
+# Tunnels and mirror sessions opened to the innermost packet (see PacketDecoder.Tunnels.cs), their nestings and near misses.
+def vxlan(inner_eth, vni=100, flags=0x08): return struct.pack('!B3sI', flags, b'\0\0\0', vni << 8) + inner_eth
+def geneve(proto, inner, vni=7, opts=b''):
+    assert len(opts) % 4 == 0
+    return struct.pack('!BBHI', len(opts) // 4, 0, proto, vni << 8) + opts + inner
+def erspan2(inner_eth, session=0x65, vlan=0): return struct.pack('!HHI', 0x1000 | vlan, session, 0) + inner_eth
+def erspan3(inner_eth, session=0x66, sub=None):
+    o = 1 if sub is not None else 0
+    return struct.pack('!HHIHH', 0x2000, session, 0x12345678, 0, o) + (sub or b'') + inner_eth
+def gre_seq(proto, payload, seq=1): return struct.pack('!HHI', 0x1000, proto, seq) + payload
+def gre1(payload, call=0x77, seq=None, ack=None):
+    flags = 0x2001 | (0x1000 if seq is not None else 0) | (0x0080 if ack is not None else 0)
+    b = struct.pack('!HHHH', flags, 0x880b, len(payload), call)
+    if seq is not None: b += struct.pack('!I', seq)
+    if ack is not None: b += struct.pack('!I', ack)
+    return b + payload
+def E40(i, payload, proto): return E(ip4('10.40.%d.1' % i, '10.40.%d.2' % i, proto, payload))
+case('tun_vxlan_linux_8472', 1, [E40(1, udp(50010, 8472, vxlan(eth(MD, MC, 0x0800, U4('192.168.41.1', '192.168.41.2')))), 17)])
+case('tun_vxlan_both_ways', 1, [E(ip4('10.40.2.1', '10.40.2.2', 17, udp(50011, 4789, vxlan(eth(MD, MC, 0x0800, T4('192.168.42.1', '192.168.42.2', 40000, 443)))))),
+                                E(ip4('10.40.2.2', '10.40.2.1', 17, udp(50012, 4789, vxlan(eth(MC, MD, 0x0800, T4('192.168.42.2', '192.168.42.1', 443, 40000))))), dst=MA, src=MB)])
+case('tun_vxlan_inner_vlan_arp', 1, [E40(3, udp(50013, 4789, vxlan(eth_tags(MD, MC, [0x8100], 0x0806, arp()))), 17)])
+case('tun_vxlan_iflag_clear', 1, [E40(4, udp(50014, 4789, vxlan(eth(MD, MC, 0x0800, U4('192.168.44.1', '192.168.44.2')), flags=0)), 17)])
+case('tun_vxlan_inner_cut', 1, [E40(5, udp(50015, 4789, vxlan(b'\x02' * 10)), 17)])
+case('tun_vxlan_over_ipv6', 1, [E(ip6('2001:db8:40::1', '2001:db8:40::2', 17, udp(50016, 4789, vxlan(eth(MD, MC, 0x86dd, U6('2001:db8:41::1', '2001:db8:41::2'))))), 0x86dd)])
+case('tun_geneve_options', 1, [E40(7, udp(50017, 6081, geneve(0x6558, eth(MD, MC, 0x0800, U4('192.168.47.1', '192.168.47.2')), opts=b'\x01\x02\x03\x01' + b'\0' * 4)), 17)])
+case('tun_geneve_ipv4', 1, [E40(8, udp(50018, 6081, geneve(0x0800, T4('192.168.48.1', '192.168.48.2'))), 17)])
+case('tun_erspan1', 1, [E40(9, gre(0x88be, eth(MD, MC, 0x0800, U4('192.168.49.1', '192.168.49.2'))), 47)])
+case('tun_erspan2_vlan_inner', 1, [E40(10, gre_seq(0x88be, erspan2(eth_tags(MD, MC, [0x8100], 0x0800, T4('192.168.50.1', '192.168.50.2')), vlan=5)), 47)])
+case('tun_erspan3', 1, [E40(11, gre_seq(0x22eb, erspan3(eth(MD, MC, 0x0800, U4('192.168.51.1', '192.168.51.2')))), 47)])
+case('tun_erspan3_subheader', 1, [E40(12, gre_seq(0x22eb, erspan3(eth(MD, MC, 0x0800, U4('192.168.52.1', '192.168.52.2')), sub=b'\x00' * 8)), 47)])
+case('tun_nvgre', 1, [E40(13, gre(0x6558, eth(MD, MC, 0x0800, U4('192.168.53.1', '192.168.53.2')), key=(5000 << 8) | 1), 47)])
+case('tun_pptp', 1, [E40(14, gre1(b'\xff\x03\x00\x21' + T4('192.168.54.1', '192.168.54.2'), seq=3, ack=2), 47)])
+case('tun_pptp_acfc_pfc', 1, [E40(15, gre1(b'\x21' + U4('192.168.55.1', '192.168.55.2'), seq=4), 47)])
+case('tun_pptp_lcp_stays_outer', 1, [E40(16, gre1(b'\xff\x03\xc0\x21\x01\x01\x00\x04', seq=5), 47)])
+case('tun_gre_unknown_protocol_stays_outer', 1, [E40(17, gre(0x1234, b'\0' * 20), 47)])
+case('tun_teredo_origin_indication', 1, [E40(18, udp(3544, 50019, b'\x00\x00' + b'\xff' * 6 + U6('2001:0:2::1', '2001:0:2::2')), 17)])
+case('tun_teredo_not_ipv6_stays_udp', 1, [E40(19, udp(3544, 50020, b'hello, not IPv6 at all, long enough to be a header maybe'), 17)])
+case('tun_dns_from_port_4789_is_dns', 1, [E40(20, udp(4789, 53, b'\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x01a\x00\x00\x01\x00\x01'), 17)])
+case('tun_gre_in_vxlan', 1, [E40(21, udp(50021, 4789, vxlan(eth(MD, MC, 0x0800, ip4('10.41.21.1', '10.41.21.2', 47, gre(0x0800, U4('192.168.61.1', '192.168.61.2')))))), 17)])
+case('tun_vxlan_in_erspan2', 1, [E40(22, gre_seq(0x88be, erspan2(eth(MD, MC, 0x0800, ip4('10.41.22.1', '10.41.22.2', 17, udp(50022, 4789, vxlan(eth(MB, MA, 0x0800, T4('192.168.62.1', '192.168.62.2')))))))), 47)])
+case('tun_teredo_in_gre', 1, [E40(23, gre(0x0800, ip4('10.41.23.1', '10.41.23.2', 17, udp(50023, 3544, U6('2001:0:3::1', '2001:0:3::2')))), 47)])
+case('tun_4in4_in_geneve', 1, [E40(24, udp(50024, 6081, geneve(0x6558, eth(MD, MC, 0x0800, ip4('10.41.24.1', '10.41.24.2', 4, T4('192.168.64.1', '192.168.64.2'))))), 17)])
+case('tun_6in4_in_vxlan_in_gre', 1, [E40(25, gre(0x0800, ip4('10.41.25.1', '10.41.25.2', 17, udp(50025, 4789, vxlan(eth(MD, MC, 0x0800, ip4('10.42.25.1', '10.42.25.2', 41, U6('2001:db8:65::1', '2001:db8:65::2'))))))), 47)])
+case('tun_vxlan_snap_cut_inner_tcp', 1, [(E40(26, udp(50026, 4789, vxlan(eth(MD, MC, 0x0800, T4('192.168.66.1', '192.168.66.2')))), 17)[:14 + 20 + 8 + 8 + 14 + 20 + 2], 200)])
 # ---------------------------------------------------------------- ICMP
 case('icmp_unreach_quote_udp', 1, [E(ip4('10.18.0.1', '10.18.0.2', 1, icmp(3, 3, U4('10.18.0.2', '10.18.0.1', 5000, 53, b'')[:28])))])
 case('icmp_ttl_quote_tcp', 1, [E(ip4('10.18.1.1', '10.18.1.2', 1, icmp(11, 0, T4('10.18.1.2', '10.18.1.99', 6000, 80)[:28])))])

@@ -45,6 +45,7 @@ public static class CaptureAnalyzer
     {
         string path = reader.Path;
         var flows = new FlowTable();
+        var tunnels = new TunnelTable();
         using var flowCounting = new BatchPipeline<FlowPacket>(batch => Count(flows, batch), batchLength, FlowBatchesInFlight, cancellation);
         var names = new HostNameCollector();
         var unsupported = new HashSet<int>();
@@ -89,8 +90,14 @@ public static class CaptureAnalyzer
                     malformed++;
                 if ((decoded.Flags & (PacketFlags.HasMacs | PacketFlags.HasIp)) != 0 || decoded.Status == DecodeStatus.Decoded)
                 {
+                    uint tunnel = 0;
+                    if (decoded.TunnelDepth != 0)
+                    {
+                        tunnel = tunnels.NumberOf(decoded);
+                        tunnels.CountOuter(decoded, raw.TimestampNs, raw.OriginalLength);
+                    }
                     ref var packet = ref flowCounting.Next();
-                    packet.Key = FlowKey.From(decoded);
+                    packet.Key = FlowKey.From(decoded, tunnel);
                     packet.Hash = packet.Key.GetHashCode();
                     packet.TimestampNs = raw.TimestampNs;
                     packet.WireLength = raw.OriginalLength;
@@ -118,7 +125,7 @@ public static class CaptureAnalyzer
         if (first == long.MaxValue)
             first = last = 0;
         var linkTypes = reader.LinkTypes.Order().Select(LinkType.Label).ToList();
-        return new PcapCapture(path, reader.Format, linkTypes, packets, bytes, captured, first, last, unsupportedPackets, malformed, reader.Damage?.ToString(), reader.Damage?.Offset, flows, names)
+        return new PcapCapture(path, reader.Format, linkTypes, packets, bytes, captured, first, last, unsupportedPackets, malformed, reader.Damage?.ToString(), reader.Damage?.Offset, flows, names, tunnels)
         {
             Warnings = new TextList(warningList.ToArray()),
         };

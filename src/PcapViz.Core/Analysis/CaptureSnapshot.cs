@@ -15,8 +15,11 @@ namespace PcapViz.Core.Analysis;
 internal static class CaptureSnapshot
 {
     private const uint Magic = 0x5A564350; // "PCVZ"
-    /// <summary>2: flows keep burst timing and payload protocol instead of gap buckets; names carry DNS activity.</summary>
-    private const byte Version = 2;
+    /// <summary>
+    /// 2: flows keep burst timing and payload protocol instead of gap buckets; names carry DNS activity. 3: flows name
+    /// their tunnel, and the tunnels and their outer flows follow the flows.
+    /// </summary>
+    private const byte Version = 3;
     private const int MaxCount = 100_000_000;
 
     public static byte[] Write(PcapCapture capture, long firstNs, long lastNs)
@@ -45,6 +48,7 @@ internal static class CaptureSnapshot
             foreach (var warning in capture.Warnings)
                 writer.Write(warning);
             WriteFlows(writer, capture.GetFlowTable());
+            WriteTunnels(writer, capture.GetTunnels());
             WriteNames(writer, capture.GetHostNames());
         }
         return buffer.ToArray();
@@ -75,9 +79,15 @@ internal static class CaptureSnapshot
             for (int i = 0; i < warnings.Length; i++)
                 warnings[i] = reader.ReadString();
             var flows = ReadFlows(reader);
+            var tunnels = ReadTunnels(reader);
+            for (int i = 0; i < flows.Count; i++)
+            {
+                if (flows.KeyAt(i).Tunnel > tunnels.Count)
+                    throw new InvalidDataException("The capture snapshot holds a flow of a tunnel it does not list.");
+            }
             var names = ReadNames(reader);
             return new PcapCapture(path, format, linkTypes, packets, bytes, captured, first, last, unsupported, malformed,
-                damage.Length == 0 ? null : damage, damageOffset < 0 ? null : damageOffset, flows, names)
+                damage.Length == 0 ? null : damage, damageOffset < 0 ? null : damageOffset, flows, names, tunnels)
             {
                 Warnings = new TextList(warnings),
             };
@@ -121,6 +131,7 @@ internal static class CaptureSnapshot
             writer.Write(key.SourcePort);
             writer.Write(key.DestinationPort);
             writer.Write((byte)key.Flags);
+            writer.Write(key.Tunnel);
             writer.Write(counters.Packets);
             writer.Write(counters.Bytes);
             writer.Write(counters.FirstNs);
@@ -159,7 +170,7 @@ internal static class CaptureSnapshot
         {
             var key = new FlowKey(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt16(), reader.ReadUInt16(), reader.ReadByte(),
                 reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadByte(),
-                reader.ReadUInt16(), reader.ReadUInt16(), (PacketFlags)reader.ReadByte());
+                reader.ReadUInt16(), reader.ReadUInt16(), (PacketFlags)reader.ReadByte(), reader.ReadUInt32());
             var counters = new FlowCounters
             {
                 Packets = reader.ReadInt64(),
@@ -182,6 +193,38 @@ internal static class CaptureSnapshot
             flows.GetOrAdd(key).Merge(counters);
         }
         return flows;
+    }
+
+    private static void WriteTunnels(BinaryWriter writer, TunnelTable tunnels)
+    {
+        writer.Write(tunnels.Count);
+        foreach (var tunnel in tunnels.All)
+        {
+            writer.Write(tunnel.Kinds);
+            writer.Write(tunnel.HasId);
+            writer.Write(tunnel.Id);
+            writer.Write(tunnel.IpVersion);
+            writer.Write(tunnel.SourceHigh);
+            writer.Write(tunnel.SourceLow);
+            writer.Write(tunnel.DestinationHigh);
+            writer.Write(tunnel.DestinationLow);
+        }
+        WriteFlows(writer, tunnels.Outer);
+    }
+
+    private static TunnelTable ReadTunnels(BinaryReader reader)
+    {
+        var tunnels = new TunnelTable();
+        int count = Count(reader);
+        for (int i = 0; i < count; i++)
+        {
+            var tunnel = new Tunnel(reader.ReadUInt32(), reader.ReadBoolean(), reader.ReadUInt32(), reader.ReadByte(),
+                reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64());
+            if (tunnel.IpVersion is not (4 or 6) || tunnel.Kinds == 0 || tunnels.Add(tunnel) != i + 1)
+                throw new InvalidDataException("The capture snapshot lists a tunnel no capture can hold, or one twice.");
+        }
+        tunnels.Outer.Merge(ReadFlows(reader));
+        return tunnels;
     }
 
     private static void WriteNames(BinaryWriter writer, HostNameCollector names)

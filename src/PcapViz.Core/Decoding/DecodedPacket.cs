@@ -47,10 +47,56 @@ public struct DecodedPacket
     /// <summary>The transport payload's length as the IP header declares it: what was sent, though a snap length kept less.</summary>
     public int WirePayloadLength;
 
+    /// <summary>
+    /// How many tunnels the packet came through (0: none). Every field above then describes the innermost packet, and
+    /// <see cref="Outer"/> the outermost one, as it would read with no tunnel decoded.
+    /// </summary>
+    public byte TunnelDepth;
+    /// <summary>The tunnels' kinds, outermost in the lowest byte (see <see cref="TunnelKinds"/>).</summary>
+    public uint TunnelKinds;
+    /// <summary>The VNI, GRE key, ERSPAN session or PPTP call of the outermost tunnel that names one, when <see cref="HasTunnelId"/>.</summary>
+    public uint TunnelId;
+    public bool HasTunnelId;
+    public OuterHeaders Outer;
+
     public readonly bool Has(PacketFlags flag) => (Flags & flag) != 0;
 
     public void Reset()
     {
         this = default;
     }
+}
+
+/// <summary>The outermost headers of a tunnelled packet: what its flow key would be with no tunnel decoded.</summary>
+public struct OuterHeaders
+{
+    public PacketFlags Flags;
+    public ulong SourceMac;
+    public ulong DestinationMac;
+    public ushort Vlan;
+    public ushort EtherType;
+    public byte IpVersion;
+    public byte Protocol;
+    public ulong SourceHigh, SourceLow, DestinationHigh, DestinationLow;
+    public ushort SourcePort;
+    public ushort DestinationPort;
+    public int WirePayloadLength;
+
+    internal static OuterHeaders Of(in DecodedPacket p) => new()
+    {
+        Flags = p.Flags,
+        SourceMac = p.SourceMac,
+        DestinationMac = p.DestinationMac,
+        Vlan = p.Vlan,
+        EtherType = p.EtherType,
+        IpVersion = p.IpVersion,
+        Protocol = p.Protocol,
+        SourceHigh = p.SourceHigh,
+        SourceLow = p.SourceLow,
+        DestinationHigh = p.DestinationHigh,
+        DestinationLow = p.DestinationLow,
+        SourcePort = p.SourcePort,
+        DestinationPort = p.DestinationPort,
+        WirePayloadLength = p.WirePayloadLength,
+    };
 }

@@ -5,9 +5,10 @@ namespace PcapViz.Core.Decoding;
 
 /// <summary>
 /// The zero-allocation fast path: reads link, network and transport headers straight from the captured bytes.
-/// It attributes tunnelled traffic to the outermost IP header and never reads past what was captured.
+/// It opens tunnels and mirror sessions (PacketDecoder.Tunnels.cs) down to the innermost packet, keeping the outermost
+/// headers beside it, and never reads past what was captured.
 /// </summary>
-public static class PacketDecoder
+public static partial class PacketDecoder
 {
     private const int MaxNesting = 8;
 
@@ -415,11 +416,13 @@ public static class PacketDecoder
                 p.PayloadOffset = start + 8;
                 p.PayloadLength = length - 8;
                 p.WirePayloadLength = declared - 8;
+                DecapsulateUdp(data, start + 8, end, ref p);
                 return;
             default:
                 p.PayloadOffset = start;
                 p.PayloadLength = Math.Max(0, length);
                 p.WirePayloadLength = Math.Max(0, declared);
+                DecapsulateIp(data, start, end, ref p);
                 return;
         }
     }

@@ -6,7 +6,8 @@ namespace PcapViz.Core.Flows;
 /// <summary>Pairs each unidirectional flow with its reverse into one conversation, oriented from the side that opened it.</summary>
 public static class ConversationBuilder
 {
-    public static IEnumerable<PcapFlow> Build(FlowTable flows, string capture)
+    /// <param name="tunnels">The tunnels the flow keys number; without them, flows carry no tunnel.</param>
+    public static IEnumerable<PcapFlow> Build(FlowTable flows, string capture, TunnelTable? tunnels = null)
     {
         var paired = new HashSet<FlowKey>();
         var conversations = new List<PcapFlow>(flows.Count);
@@ -21,9 +22,9 @@ public static class ConversationBuilder
                 paired.Add(reverseKey);
             paired.Add(key);
             if (hasReverse && OpenedFromOtherSide(counters, reverse))
-                conversations.Add(Create(reverseKey, reverse, counters, capture));
+                conversations.Add(Create(reverseKey, reverse, counters, capture, tunnels));
             else
-                conversations.Add(Create(key, counters, reverse, capture));
+                conversations.Add(Create(key, counters, reverse, capture, tunnels));
         }
         conversations.Sort((a, b) => a.FirstSeen.CompareTo(b.FirstSeen));
         return conversations;
@@ -40,8 +41,9 @@ public static class ConversationBuilder
         return reverse.FirstNs < forward.FirstNs;
     }
 
-    private static PcapFlow Create(in FlowKey key, in FlowCounters sent, in FlowCounters received, string capture)
+    private static PcapFlow Create(in FlowKey key, in FlowCounters sent, in FlowCounters received, string capture, TunnelTable? tunnels)
     {
+        Tunnel? tunnel = key.Tunnel != 0 && tunnels is not null && key.Tunnel <= tunnels.Count ? tunnels[key.Tunnel] : null;
         long first = received.Packets == 0 ? sent.FirstNs : Math.Min(sent.FirstNs, received.FirstNs);
         long last = Math.Max(sent.LastNs, received.Packets == 0 ? long.MinValue : received.LastNs);
         int? sourcePort = key.HasPorts ? key.SourcePort : null;
@@ -72,6 +74,10 @@ public static class ConversationBuilder
             Application = application,
             ApplicationSource = application is null ? null : PayloadProtocols.IsIdentified(payload) ? "Payload" : "Port",
             Capture = capture,
+            Tunnel = tunnel?.Kind,
+            TunnelSource = tunnel?.Source,
+            TunnelDestination = tunnel?.Destination,
+            TunnelId = tunnel is { HasId: true } t ? t.Id : null,
         };
     }
 }

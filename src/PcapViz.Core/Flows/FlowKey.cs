@@ -23,11 +23,17 @@ public readonly struct FlowKey : IEquatable<FlowKey>
     public readonly byte IpVersion;
     public readonly byte Protocol;
     public readonly PacketFlags Flags;
+    /// <summary>
+    /// The tunnel that carried the flow: its number in the capture's <see cref="TunnelTable"/> (from 1), or 0 for
+    /// traffic in no tunnel. Both directions of a conversation carry the same number.
+    /// </summary>
+    public readonly uint Tunnel;
 
     public FlowKey(ulong sourceMac, ulong destinationMac, ushort vlan, ushort etherType, byte ipVersion,
         ulong sourceHigh, ulong sourceLow, ulong destinationHigh, ulong destinationLow,
-        byte protocol, ushort sourcePort, ushort destinationPort, PacketFlags flags)
+        byte protocol, ushort sourcePort, ushort destinationPort, PacketFlags flags, uint tunnel = 0)
     {
+        Tunnel = tunnel;
         SourceMac = sourceMac;
         DestinationMac = destinationMac;
         Vlan = vlan;
@@ -43,15 +49,20 @@ public readonly struct FlowKey : IEquatable<FlowKey>
         Flags = flags;
     }
 
-    /// <summary>The key of a decoded packet; fragments and ports-less packets keep what they carry.</summary>
+    private const PacketFlags Keyed = PacketFlags.HasMacs | PacketFlags.HasIp | PacketFlags.HasPorts | PacketFlags.HasVlan;
+
+    /// <summary>The key of a decoded packet (its innermost packet, in a tunnel); fragments and ports-less packets keep what they carry.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FlowKey From(in DecodedPacket p)
-    {
-        const PacketFlags keyed = PacketFlags.HasMacs | PacketFlags.HasIp | PacketFlags.HasPorts | PacketFlags.HasVlan;
-        return new FlowKey(p.SourceMac, p.DestinationMac, p.Vlan, p.EtherType, p.IpVersion,
+    public static FlowKey From(in DecodedPacket p, uint tunnel = 0) =>
+        new(p.SourceMac, p.DestinationMac, p.Vlan, p.EtherType, p.IpVersion,
             p.SourceHigh, p.SourceLow, p.DestinationHigh, p.DestinationLow,
-            p.Protocol, p.SourcePort, p.DestinationPort, p.Flags & keyed);
-    }
+            p.Protocol, p.SourcePort, p.DestinationPort, p.Flags & Keyed, tunnel);
+
+    /// <summary>The key of a tunnelled packet's outermost headers: its flow as it would be with no tunnel opened.</summary>
+    public static FlowKey Outer(in OuterHeaders o) =>
+        new(o.SourceMac, o.DestinationMac, o.Vlan, o.EtherType, o.IpVersion,
+            o.SourceHigh, o.SourceLow, o.DestinationHigh, o.DestinationLow,
+            o.Protocol, o.SourcePort, o.DestinationPort, o.Flags & Keyed);
 
     public bool HasMacs => (Flags & PacketFlags.HasMacs) != 0;
     public bool HasIp => (Flags & PacketFlags.HasIp) != 0;
@@ -60,7 +71,7 @@ public readonly struct FlowKey : IEquatable<FlowKey>
 
     /// <summary>The same conversation seen from the other end.</summary>
     public FlowKey Reversed() => new(DestinationMac, SourceMac, Vlan, EtherType, IpVersion,
-        DestinationHigh, DestinationLow, SourceHigh, SourceLow, Protocol, DestinationPort, SourcePort, Flags);
+        DestinationHigh, DestinationLow, SourceHigh, SourceLow, Protocol, DestinationPort, SourcePort, Flags, Tunnel);
 
     public IPAddress? SourceAddress => HasIp ? ToAddress(IpVersion, SourceHigh, SourceLow) : null;
     public IPAddress? DestinationAddress => HasIp ? ToAddress(IpVersion, DestinationHigh, DestinationLow) : null;
@@ -85,7 +96,7 @@ public readonly struct FlowKey : IEquatable<FlowKey>
         && SourceMac == other.SourceMac && DestinationMac == other.DestinationMac
         && SourceHigh == other.SourceHigh && DestinationHigh == other.DestinationHigh
         && Vlan == other.Vlan && EtherType == other.EtherType && IpVersion == other.IpVersion
-        && Protocol == other.Protocol && Flags == other.Flags;
+        && Protocol == other.Protocol && Flags == other.Flags && Tunnel == other.Tunnel;
 
     public override bool Equals(object? obj) => obj is FlowKey other && Equals(other);
 
@@ -98,7 +109,11 @@ public readonly struct FlowKey : IEquatable<FlowKey>
         ulong destination = KeyedHash.Add(KeyedHash.Add(KeyedHash.Add(KeyedHash.SecondSeed, DestinationLow), DestinationHigh),
             DestinationMac | (ulong)Flags << 48);
         ulong ports = (ulong)SourcePort << 48 | (ulong)DestinationPort << 32 | (ulong)Vlan << 16 | EtherType;
-        return KeyedHash.Finish(KeyedHash.Add(KeyedHash.Add(source, destination), ports));
+        ulong hash = KeyedHash.Add(KeyedHash.Add(source, destination), ports);
+        // Traffic in no tunnel, nearly all of it, pays nothing for the field.
+        if (Tunnel != 0)
+            hash = KeyedHash.Add(hash, Tunnel);
+        return KeyedHash.Finish(hash);
     }
 
     public static bool operator ==(FlowKey left, FlowKey right) => left.Equals(right);

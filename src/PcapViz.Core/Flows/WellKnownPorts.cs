@@ -20,7 +20,7 @@ public static class WellKnownPorts
         [53] = "DNS", [67] = "DHCP", [68] = "DHCP", [69] = "TFTP", [123] = "NTP", [137] = "NetBIOS-NS", [138] = "NetBIOS-DGM",
         [161] = "SNMP", [162] = "SNMP-Trap", [427] = "SLP", [443] = "QUIC", [500] = "IKE", [514] = "Syslog", [520] = "RIP", [546] = "DHCPv6",
         [547] = "DHCPv6", [1194] = "OpenVPN", [1900] = "SSDP", [3478] = "STUN", [3544] = "Teredo", [4500] = "IPsec-NAT-T",
-        [4789] = "VXLAN", [5353] = "mDNS", [5355] = "LLMNR", [5060] = "SIP", [8612] = "BJNP", [17500] = "Dropbox-LAN-Sync", [51820] = "WireGuard",
+        [4789] = "VXLAN", [6081] = "Geneve", [8472] = "VXLAN", [5353] = "mDNS", [5355] = "LLMNR", [5060] = "SIP", [8612] = "BJNP", [17500] = "Dropbox-LAN-Sync", [51820] = "WireGuard",
     };
 
     /// <summary>Every service name above, numbered from 1, so hot loops over millions of flows index arrays instead of hashing.</summary>
@@ -72,6 +72,12 @@ public static class WellKnownPorts
     }
 
     public static string ApplicationName(int number) => ApplicationNames[number];
+
+    /// <summary>
+    /// Whether a UDP port is a service's own, as a system port or one named here: a tunnel on the other port of the
+    /// datagram yields to it, as Wireshark's UDP dissector tries the lower port first.
+    /// </summary>
+    public static bool IsServiceUdpPort(ushort port) => port < 1024 || UdpApplications[port] != 0;
 
     /// <summary>
     /// The number of the application a flow carries: what its first payload bytes identify, else what its

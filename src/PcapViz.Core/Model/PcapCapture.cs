@@ -10,12 +10,15 @@ public sealed class PcapCapture
 {
     private readonly FlowTable _flows;
     private readonly HostNameCollector _names;
+    private readonly TunnelTable _tunnels;
+    private FlowTable? _outerView;
 
     private readonly long _firstNs;
     private readonly long _lastNs;
 
     public PcapCapture(string path, CaptureFormat format, IReadOnlyList<string> linkTypes, long packets, long bytes, long capturedBytes,
-        long firstNs, long lastNs, long unsupportedLinkTypePackets, long malformedPackets, string? damage, long? damageOffset, FlowTable flows, HostNameCollector names)
+        long firstNs, long lastNs, long unsupportedLinkTypePackets, long malformedPackets, string? damage, long? damageOffset, FlowTable flows, HostNameCollector names,
+        TunnelTable? tunnels = null)
     {
         _firstNs = firstNs;
         _lastNs = lastNs;
@@ -36,6 +39,9 @@ public sealed class PcapCapture
         DamageOffset = damageOffset;
         _flows = flows;
         _names = names;
+        _tunnels = tunnels ?? new TunnelTable();
+        for (int i = 0; i < _tunnels.Outer.Count; i++)
+            TunnelledPackets += _tunnels.Outer.CountersAt(i).Packets;
     }
 
     /// <summary>
@@ -59,6 +65,10 @@ public sealed class PcapCapture
     /// <summary>From the first packet to the last, in seconds.</summary>
     public double DurationSeconds => FirstSeen is { } first && LastSeen is { } last ? (last - first).TotalSeconds : 0;
     public int FlowCount => _flows.Count;
+    /// <summary>Packets that came through a tunnel or mirror session (VXLAN, GRE, ERSPAN, ...): their flows are the conversations inside.</summary>
+    public long TunnelledPackets { get; }
+    /// <summary>How many distinct tunnels (kind, id and outer endpoints) carried them.</summary>
+    public int TunnelCount => _tunnels.Count;
     /// <summary>Packets of a link type the decoder does not read: counted, not attributed.</summary>
     public long UnsupportedLinkTypePackets { get; }
     /// <summary>Packets shorter than their own headers claim: attributed as far as they go.</summary>
@@ -71,6 +81,16 @@ public sealed class PcapCapture
     public TextList Warnings { get; init; } = TextList.Empty;
 
     public FlowTable GetFlowTable() => _flows;
+
+    /// <summary>
+    /// The flows of <paramref name="view"/>: the conversations inside tunnels (the capture's own flow table), or the
+    /// capture as it reads with no tunnel opened (made once, on first asking, when the capture holds tunnels).
+    /// </summary>
+    public FlowTable GetFlowTable(TunnelView view) =>
+        view == TunnelView.Inner ? _flows : LazyInitializer.EnsureInitialized(ref _outerView, () => _tunnels.OuterView(_flows));
+
+    /// <summary>The tunnels that carried the capture's flows, numbered as the flow keys' <see cref="FlowKey.Tunnel"/>.</summary>
+    public TunnelTable GetTunnels() => _tunnels;
 
     /// <summary>
     /// The whole capture (totals, flows, names) as compact bytes, so it survives Export-Clixml and remoting, where

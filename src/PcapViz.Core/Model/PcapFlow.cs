@@ -42,6 +42,16 @@ public sealed class PcapFlow
     public int? IpProtocol { get; init; }
     /// <summary>The network protocol under every link-layer wrapper (0x0800 IPv4, 0x86DD IPv6, 0x0806 ARP, ...).</summary>
     public int EtherType { get; init; }
+    /// <summary>
+    /// The tunnel or mirror session that carried the conversation, outermost first ("VXLAN", "ERSPAN-II",
+    /// "GRE > VXLAN"); null for traffic in no tunnel. The addresses and ports above are the innermost packet's.
+    /// </summary>
+    public string? Tunnel { get; init; }
+    /// <summary>The tunnel's outer source address, as the tunnel's first packet went.</summary>
+    public string? TunnelSource { get; init; }
+    public string? TunnelDestination { get; init; }
+    /// <summary>The VXLAN or Geneve VNI, GRE key, ERSPAN session or PPTP call id of the outermost tunnel that has one.</summary>
+    public long? TunnelId { get; init; }
 
     public override string ToString()
     {

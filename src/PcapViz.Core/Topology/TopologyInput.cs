@@ -23,9 +23,10 @@ public sealed class TopologyInput
 
     public IReadOnlyList<HostNameCollector> Names => _names;
 
-    public void AddCapture(PcapCapture capture)
+    /// <param name="view">Whether tunnelled packets count in the conversations inside (the default) or between the tunnel endpoints.</param>
+    public void AddCapture(PcapCapture capture, TunnelView view = TunnelView.Inner)
     {
-        _tables.Add(capture.GetFlowTable());
+        _tables.Add(capture.GetFlowTable(view));
         _names.Add(capture.GetHostNames());
         AddCaptureName(capture.FullName);
     }

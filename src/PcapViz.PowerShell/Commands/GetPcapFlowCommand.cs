@@ -10,12 +10,15 @@ namespace PcapViz.PowerShell.Commands;
 [OutputType(typeof(PcapFlow))]
 public sealed class GetPcapFlowCommand : CaptureReadingCmdlet
 {
+    /// <summary>Inner (the default): the conversations inside tunnels and mirror sessions; Outer: the capture as it reads with no tunnel opened.</summary>
+    [Parameter]
+    public TunnelView Tunnel { get; set; }
 
     protected override void EndProcessing() => FinishReading();
 
     protected override void OnCapture(PcapCapture capture)
     {
-        foreach (var flow in ConversationBuilder.Build(capture.GetFlowTable(), capture.FullName))
+        foreach (var flow in ConversationBuilder.Build(capture.GetFlowTable(Tunnel), capture.FullName, Tunnel == TunnelView.Inner ? capture.GetTunnels() : null))
         {
             StopToken.ThrowIfCancellationRequested();
             WriteObject(flow);
