@@ -9,7 +9,8 @@
     Test     Build, then dotnet test the solution; the PowerShell tests import out/PcapViz
              (its absolute path is passed in PCAPVIZ_MODULE_PATH).
     Demo     Build, then run samples/demo.ps1 on the bundled sample in a fresh pwsh; results go to out/demo/.
-    Bench    Build, generate synthetic captures (cached in out/bench/) and compare Import-Pcap with tshark.
+    Bench    Build, generate synthetic captures (cached in out/bench/) and compare Import-Pcap with tshark;
+             then, where OpenSSH is installed, Import-Pcap brought back over SSH remoting (tools/bench/remoting.ps1).
     Package  Build, then zip out/PcapViz to out/PcapViz-<version>.zip.
 
     Run it with the pinned PowerShell: dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
@@ -202,6 +203,16 @@ function Invoke-Bench {
     Invoke-Build
     Write-Step 'Bench'
     & (Join-Path $Root 'tools/bench/Invoke-Bench.ps1') -ModulePath $ModuleOut -OutDir (Join-Path $OutDir 'bench') -RepoRoot $Root
+
+    # Remoting (issue 9): the 1M capture brought back over a private SSH server on 127.0.0.1, where OpenSSH is installed.
+    if ($IsLinux -and (Get-Command -Name ssh -CommandType Application -ErrorAction Ignore) -and
+        ((Get-Command -Name sshd -CommandType Application -ErrorAction Ignore) -or (Test-Path -LiteralPath '/usr/sbin/sshd'))) {
+        Write-Step 'Bench: remoting over SSH'
+        & (Join-Path $Root 'tools/bench/remoting.ps1') -ModulePath $ModuleOut -OutDir (Join-Path $OutDir 'bench') -RepoRoot $Root
+    }
+    else {
+        Write-Host 'Remoting bench skipped: it needs Linux with OpenSSH (sshd and ssh) installed.'
+    }
 }
 
 function Invoke-Package {

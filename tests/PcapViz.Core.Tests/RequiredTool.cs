@@ -43,4 +43,15 @@ public static class RequiredTool
 
     /// <summary>The full path of <paramref name="name"/> on PATH or in the usual Unix folders, or null: as the module finds Graphviz.</summary>
     public static string? Locate(string name) => ExecutableSearch.Find(name, ExecutableSearch.PathFolders().Concat(ExecutableSearch.UsualUnixFolders));
+
+    /// <summary>
+    /// As <see cref="Find"/>, also looking in the system folders (/usr/sbin, /usr/local/sbin), where servers such as
+    /// sshd install and which a user's PATH often leaves out.
+    /// </summary>
+    public static string FindSystemProgram(string name, string why)
+    {
+        var path = Locate(name) ?? ExecutableSearch.Find(name, ["/usr/sbin", "/usr/local/sbin"]);
+        Require(path is not null, name, why);
+        return path!;
+    }
 }
