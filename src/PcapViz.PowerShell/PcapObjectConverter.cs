@@ -105,6 +105,10 @@ public sealed class PcapObjectConverter : PSTypeConverter
         Capture = Get<string>(bag, nameof(PcapFlow.Capture)),
         IpProtocol = Optional<int>(bag, nameof(PcapFlow.IpProtocol)),
         EtherType = Get<int>(bag, nameof(PcapFlow.EtherType)),
+        Tunnel = Text(bag, nameof(PcapFlow.Tunnel)),
+        TunnelSource = Text(bag, nameof(PcapFlow.TunnelSource)),
+        TunnelDestination = Text(bag, nameof(PcapFlow.TunnelDestination)),
+        TunnelId = Optional<long>(bag, nameof(PcapFlow.TunnelId)),
     };
 
     /// <summary>
