@@ -240,12 +240,9 @@ public sealed class ExportPcapGraphCommand : StoppableCmdlet
                     : $"Findings {numbers} are not drawn: {reason.Key}. They are listed in the picture's findings panel.");
             }
             var name = InertText.Of(System.IO.Path.GetFileName(_target));
-            Progress($"Writing {name} ({_format})", 90);
+            // The first report comes once the temporary file exists: from then on a stop must remove it.
             var bytesSoFar = new SynchronousProgress<long>(bytes =>
-            {
-                if (bytes > 0)
-                    Progress($"Writing {name} ({_format}): {Units.Bytes(bytes)}", 90);
-            });
+                Progress(bytes == 0 ? $"Writing {name} ({_format})" : $"Writing {name} ({_format}): {Units.Bytes(bytes)}", 90));
             written = GraphFiles.Write(drawing, _format, _target, Force, NoClobber, bytesSoFar, StopToken);
             WriteVerbose($"Wrote {written.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes of {_format} to '{InertText.Of(written.Target)}' in {Units.Duration(total.Elapsed - laidOut)} ({Units.Duration(total.Elapsed)} in all).");
         }
