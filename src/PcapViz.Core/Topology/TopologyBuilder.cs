@@ -162,13 +162,14 @@ public static class TopologyBuilder
     }
 
     /// <summary>What a node's address says, whatever its port: looked up once per address, shared by its layer-4 endpoints.</summary>
-    private sealed record HostFacts(string Address, bool IsInternal, GeoInfo? Geo, TextList HostNames);
+    private sealed record HostFacts(string Address, bool IsInternal, GeoInfo? Geo, AddressRange? Range, TextList HostNames);
 
     private static HostFacts FactsOf(NodeKey key, TopologyInput input, TopologyOptions options)
     {
         IPAddress? ip = key.Layer == 2 ? null : FlowKey.ToAddress(key.IpVersion, key.High, key.Low);
-        bool isInternal = ip is null ? IsGroupMac(key.Low) : AddressClass.IsInternal(ip);
-        GeoInfo? geo = ip is not null && !isInternal ? options.Geo?.Lookup(ip) : null;
+        var range = ip is null ? null : AddressClass.RangeOf(ip);
+        bool isInternal = ip is null ? IsGroupMac(key.Low) : range?.IsInternal == true;
+        GeoInfo? geo = ip is not null && range is null ? options.Geo?.Lookup(ip) : null;
         var names = new List<string>();
         foreach (var name in ip is null ? input.NamesForMac(key.Low) : input.NamesFor(ip))
         {
@@ -183,7 +184,7 @@ public static class TopologyBuilder
                     names.Add(name);
             }
         }
-        return new HostFacts(ip is null ? NodeIds.Mac(key.Low) : NodeIds.Address(key.IpVersion, key.High, key.Low), isInternal, geo, names.Count == 0 ? TextList.Empty : new TextList(names.ToArray()));
+        return new HostFacts(ip is null ? NodeIds.Mac(key.Low) : NodeIds.Address(key.IpVersion, key.High, key.Low), isInternal, geo, range, names.Count == 0 ? TextList.Empty : new TextList(names.ToArray()));
     }
 
     private static PcapNode Describe(NodeKey key, string id, in NodeSums node, HostFacts facts, TextList macs)
@@ -197,7 +198,8 @@ public static class TopologyBuilder
             Mac = macs,
             IsInternal = facts.IsInternal,
             Country = geo?.CountryCode,
-            CountryName = geo?.CountryName,
+            // A special-purpose address has no country; its block's name ("Documentation (RFC 5737)") stands there instead.
+            CountryName = geo?.CountryName ?? facts.Range?.Label,
             City = geo?.City,
             Asn = geo?.Asn,
             AsOrganization = geo?.AsOrganization,
