@@ -82,6 +82,7 @@ public static class TopologyBuilder
         }
         Array.Sort(byAddress, nodeAtRank);
         cancellation.ThrowIfCancellationRequested();
+        var resolved = options.ResolveNames is { } resolve ? resolve(HostAddresses(byAddress), cancellation) : null;
         var rank = new int[nodes.Count];
         var ids = new string[nodes.Count];
         var nodeObjects = new PcapNode[nodes.Count];
@@ -97,7 +98,7 @@ public static class TopologyBuilder
             var host = key with { Port = 0 };
             if (facts is null || !host.Equals(factsHost))
             {
-                facts = FactsOf(host, input, options);
+                facts = FactsOf(host, input, options, resolved);
                 factsHost = host;
             }
             ref readonly var node = ref nodes.ValueAt(n);
@@ -164,7 +165,23 @@ public static class TopologyBuilder
     /// <summary>What a node's address says, whatever its port: looked up once per address, shared by its layer-4 endpoints.</summary>
     private sealed record HostFacts(string Address, bool IsInternal, GeoInfo? Geo, AddressRange? Range, TextList HostNames);
 
-    private static HostFacts FactsOf(NodeKey key, TopologyInput input, TopologyOptions options)
+    /// <summary>Each unicast IP host once (a host's endpoints are neighbours in address order): what reverse DNS is asked about.</summary>
+    private static List<IPAddress> HostAddresses(NodeKey[] byAddress)
+    {
+        var addresses = new List<IPAddress>();
+        NodeKey last = default;
+        foreach (var key in byAddress)
+        {
+            var host = key with { Port = 0 };
+            if (key.Layer == 2 || host.Equals(last) || AddressClass.IsGroup(key.IpVersion, key.High, key.Low))
+                continue;
+            last = host;
+            addresses.Add(FlowKey.ToAddress(key.IpVersion, key.High, key.Low));
+        }
+        return addresses;
+    }
+
+    private static HostFacts FactsOf(NodeKey key, TopologyInput input, TopologyOptions options, IReadOnlyDictionary<IPAddress, IReadOnlyList<string>>? resolved)
     {
         IPAddress? ip = key.Layer == 2 ? null : FlowKey.ToAddress(key.IpVersion, key.High, key.Low);
         var range = ip is null ? null : AddressClass.RangeOf(ip);
@@ -176,9 +193,9 @@ public static class TopologyBuilder
             if (!names.Contains(name.Name))
                 names.Add(name.Name);
         }
-        if (ip is not null && options.ResolveName is { } resolve)
+        if (ip is not null && resolved is not null && resolved.TryGetValue(ip, out var found))
         {
-            foreach (var name in resolve(ip))
+            foreach (var name in found)
             {
                 if (!names.Contains(name))
                     names.Add(name);
