@@ -7,8 +7,8 @@ namespace PcapViz.Core.Geo;
 /// Looks up the country, city and autonomous system of public addresses. <see cref="Default"/> needs
 /// nothing: it reads DB-IP's country database embedded in this assembly. <see cref="Open"/> takes a
 /// MaxMind GeoIP2/GeoLite2 Country or City database and, optionally, a GeoLite2-ASN database.
-/// Lookups are thread-safe and cached; internal addresses (<see cref="AddressClass.IsInternal"/>)
-/// are never looked up.
+/// Lookups are thread-safe and cached; special-purpose addresses (<see cref="AddressClass.RangeOf(IPAddress)"/>:
+/// private, documentation, Teredo and the rest) are never looked up.
 /// </summary>
 public sealed class GeoLocator : IDisposable
 {
@@ -101,8 +101,9 @@ public sealed class GeoLocator : IDisposable
     }
 
     /// <summary>
-    /// What the databases know about <paramref name="address"/>, or null when it is internal or no
-    /// database knows it. IPv4-mapped IPv6 addresses are looked up as IPv4.
+    /// What the databases know about <paramref name="address"/>, or null when it is in a special-purpose block or no
+    /// database knows it. IPv4-mapped IPv6 addresses are looked up as IPv4. A database's answer for a special-purpose
+    /// block (some give Teredo, 6to4 or AS112 space a country) describes its registrant, not the host, so it is not asked.
     /// </summary>
     /// <exception cref="GeoDatabaseException">The database turned out to be corrupt.</exception>
     public GeoInfo? Lookup(IPAddress address)
@@ -111,7 +112,7 @@ public sealed class GeoLocator : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (address.IsIPv4MappedToIPv6)
             address = address.MapToIPv4();
-        if (AddressClass.IsInternal(address))
+        if (AddressClass.RangeOf(address) is not null)
             return null;
         if (_cache.TryGetValue(address, out var cached))
             return cached;

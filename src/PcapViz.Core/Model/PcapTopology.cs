@@ -59,6 +59,7 @@ public sealed class PcapNode
     /// <summary>Private, loopback, link-local, multicast or broadcast.</summary>
     public bool IsInternal { get; init; }
     public string? Country { get; init; }
+    /// <summary>The country's English name or, for a special-purpose address, what its block is: "Private", "Documentation (RFC 5737)".</summary>
     public string? CountryName { get; init; }
     public string? City { get; init; }
     public long? Asn { get; init; }

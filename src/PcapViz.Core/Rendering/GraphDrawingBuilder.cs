@@ -60,7 +60,8 @@ public static class GraphDrawingBuilder
         bool anyDrawnFinding = drawnFindings.Any(f => f.NotDrawn is null);
 
         // Style: colours, sizes, labels.
-        var countryColors = DrawingStyle.CountryColors(items.Where(i => !i.IsInternal && i.Country is not null).Select(i => i.Country!));
+        // A special-purpose block with no country ("Documentation (RFC 5737)") takes a colour of its own, as a country does.
+        var countryColors = DrawingStyle.CountryColors(items.Where(i => !i.IsInternal).Select(PlaceKey).OfType<string>());
         var sizeValue = items.Select(item => ItemSize(item, sizeOf, options.SizeBy)).ToArray();
         double maxSize = sizeValue.Length == 0 ? 0 : sizeValue.Max();
         long maxTraffic = items.Count == 0 ? 0 : items.Max(i => i.Traffic);
@@ -75,7 +76,7 @@ public static class GraphDrawingBuilder
         for (int i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            var lines = new List<string>(item.IsGroup ? GroupLabel(item) : NodeLabel(item.Node!));
+            var lines = new List<string>(item.IsGroup ? GroupLabel(item) : NodeLabel(item.Node!, topology.Layer));
             if (item.Node is { } node && keyHosts.TryGetValue(node.Id, out var mark))
             {
                 keyMark[i] = mark;
@@ -130,7 +131,7 @@ public static class GraphDrawingBuilder
         else if (options.Layout == GraphLayout.Responder)
         {
             var cluster = items.Select(item => NodeFolding.ClusterOf(item, topology.Layer)).ToArray();
-            var ringOrder = items.Select(item => (item.Country ?? "~", item.Node?.Asn ?? long.MaxValue, item.Traffic)).ToArray();
+            var ringOrder = items.Select(item => (item.Country ?? (item.Range is null ? "~" : "~" + item.Range), item.Node?.Asn ?? long.MaxValue, item.Traffic)).ToArray();
             layout = ResponderLayout.Run(layoutGraph, cluster, ringOrder, cancellation, progress is null ? null : Report);
         }
         else
@@ -378,14 +379,19 @@ public static class GraphDrawingBuilder
         return layer + " " + Dash + " " + list;
     }
 
-    /// <summary>Address (the node's id), then its first host name, then "(City, Country)" or "(Country)" where known.</summary>
-    internal static IReadOnlyList<string> NodeLabel(PcapNode node)
+    /// <summary>
+    /// Address (the node's id), then its first host name, then "(City, Country)" or "(Country)" where known, or the
+    /// special-purpose block the address is in, "(Private)", "(Documentation (RFC 5737))".
+    /// </summary>
+    internal static IReadOnlyList<string> NodeLabel(PcapNode node, int layer)
     {
         var lines = new List<string>(3) { TextMeasure.Shorten(node.Id, DrawingStyle.MaxLabelChars) };
         var host = (node.HostNames ?? TextList.Empty).FirstOrDefault(h => !string.IsNullOrWhiteSpace(h));
         if (host is not null)
             lines.Add(TextMeasure.Shorten(host, DrawingStyle.MaxLabelChars));
-        var country = !string.IsNullOrEmpty(node.CountryName) ? node.CountryName : node.Country;
+        var country = !string.IsNullOrEmpty(node.CountryName) ? node.CountryName
+            : !string.IsNullOrEmpty(node.Country) ? node.Country
+            : NodeFolding.RangeOf(node, layer)?.Label;
         if (!string.IsNullOrEmpty(country))
             lines.Add(TextMeasure.Shorten(string.IsNullOrEmpty(node.City) ? $"({country})" : $"({node.City}, {country})", DrawingStyle.MaxLabelChars));
         return lines;
@@ -416,8 +422,11 @@ public static class GraphDrawingBuilder
             return item.IsInternal ? DrawingStyle.GroupMacColor : DrawingStyle.UnicastMacColor;
         if (item.IsInternal)
             return DrawingStyle.InternalColor;
-        return item.Country is not null && countryColors.TryGetValue(item.Country, out var color) ? color : DrawingStyle.UnknownCountryColor;
+        return PlaceKey(item) is { } key && countryColors.TryGetValue(key, out var color) ? color : DrawingStyle.UnknownCountryColor;
     }
+
+    /// <summary>What an external item is coloured by: its country code, else its special-purpose block's name.</summary>
+    private static string? PlaceKey(DrawItem item) => item.Country ?? item.Range;
 
     private static IReadOnlyList<LegendEntry> Legend(List<DrawItem> items, int layer, Dictionary<string, string> countryColors, DrawnFinding[] findings,
         int keyHosts, NodeSizeMeasure sizeBy)
@@ -439,16 +448,42 @@ public static class GraphDrawingBuilder
             return legend;
         }
         if (items.Any(i => i.IsInternal))
-            legend.Add(new LegendEntry(DrawingStyle.InternalColor, "Internal address"));
+            legend.Add(new LegendEntry(DrawingStyle.InternalColor, InternalLegend(items, layer)));
         var countries = items.Where(i => !i.IsInternal && i.Country is not null)
             .GroupBy(i => i.Country!, StringComparer.Ordinal)
             .Select(g => (Code: g.Key, Traffic: g.Sum(i => i.Traffic), Name: CountryName(g)))
             .OrderByDescending(c => c.Traffic).ThenBy(c => c.Code, StringComparer.Ordinal);
         foreach (var (code, _, name) in countries)
             legend.Add(new LegendEntry(countryColors[code], name is null ? code : $"{name} ({code})"));
-        if (items.Any(i => !i.IsInternal && i.Country is null))
+        var ranges = items.Where(i => !i.IsInternal && i.Country is null && i.Range is not null)
+            .GroupBy(i => i.Range!, StringComparer.Ordinal)
+            .Select(g => (Label: g.Key, Traffic: g.Sum(i => i.Traffic)))
+            .OrderByDescending(r => r.Traffic).ThenBy(r => r.Label, StringComparer.Ordinal);
+        foreach (var (label, _) in ranges)
+            legend.Add(new LegendEntry(countryColors[label], label));
+        if (items.Any(i => !i.IsInternal && i.Country is null && i.Range is null))
             legend.Add(new LegendEntry(DrawingStyle.UnknownCountryColor, "External, country unknown"));
         return legend;
+    }
+
+    /// <summary>
+    /// Internal hosts share one colour, so their legend entry names the blocks drawn, heaviest first:
+    /// "Internal: Private, Link-local, Multicast".
+    /// </summary>
+    private static string InternalLegend(List<DrawItem> items, int layer)
+    {
+        var traffic = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var item in items.Where(i => i.IsInternal))
+        {
+            foreach (var node in item.Node is { } single ? [single] : item.Members)
+            {
+                if (NodeFolding.RangeOf(node, layer) is { IsInternal: true } range)
+                    traffic[range.Label] = traffic.GetValueOrDefault(range.Label) + NodeFolding.Traffic(node);
+            }
+        }
+        return traffic.Count == 0
+            ? "Internal address"
+            : "Internal: " + string.Join(", ", traffic.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key));
     }
 
     private static string? CountryName(IEnumerable<DrawItem> items)

@@ -82,6 +82,7 @@ public static class TopologyBuilder
         }
         Array.Sort(byAddress, nodeAtRank);
         cancellation.ThrowIfCancellationRequested();
+        var resolved = options.ResolveNames is { } resolve ? resolve(HostAddresses(byAddress), cancellation) : null;
         var rank = new int[nodes.Count];
         var ids = new string[nodes.Count];
         var nodeObjects = new PcapNode[nodes.Count];
@@ -97,7 +98,7 @@ public static class TopologyBuilder
             var host = key with { Port = 0 };
             if (facts is null || !host.Equals(factsHost))
             {
-                facts = FactsOf(host, input, options);
+                facts = FactsOf(host, input, options, resolved);
                 factsHost = host;
             }
             ref readonly var node = ref nodes.ValueAt(n);
@@ -162,28 +163,45 @@ public static class TopologyBuilder
     }
 
     /// <summary>What a node's address says, whatever its port: looked up once per address, shared by its layer-4 endpoints.</summary>
-    private sealed record HostFacts(string Address, bool IsInternal, GeoInfo? Geo, TextList HostNames);
+    private sealed record HostFacts(string Address, bool IsInternal, GeoInfo? Geo, AddressRange? Range, TextList HostNames);
 
-    private static HostFacts FactsOf(NodeKey key, TopologyInput input, TopologyOptions options)
+    /// <summary>Each unicast IP host once (a host's endpoints are neighbours in address order): what reverse DNS is asked about.</summary>
+    private static List<IPAddress> HostAddresses(NodeKey[] byAddress)
+    {
+        var addresses = new List<IPAddress>();
+        NodeKey last = default;
+        foreach (var key in byAddress)
+        {
+            var host = key with { Port = 0 };
+            if (key.Layer == 2 || host.Equals(last) || AddressClass.IsGroup(key.IpVersion, key.High, key.Low))
+                continue;
+            last = host;
+            addresses.Add(FlowKey.ToAddress(key.IpVersion, key.High, key.Low));
+        }
+        return addresses;
+    }
+
+    private static HostFacts FactsOf(NodeKey key, TopologyInput input, TopologyOptions options, IReadOnlyDictionary<IPAddress, IReadOnlyList<string>>? resolved)
     {
         IPAddress? ip = key.Layer == 2 ? null : FlowKey.ToAddress(key.IpVersion, key.High, key.Low);
-        bool isInternal = ip is null ? IsGroupMac(key.Low) : AddressClass.IsInternal(ip);
-        GeoInfo? geo = ip is not null && !isInternal ? options.Geo?.Lookup(ip) : null;
+        var range = ip is null ? null : AddressClass.RangeOf(ip);
+        bool isInternal = ip is null ? IsGroupMac(key.Low) : range?.IsInternal == true;
+        GeoInfo? geo = ip is not null && range is null ? options.Geo?.Lookup(ip) : null;
         var names = new List<string>();
         foreach (var name in ip is null ? input.NamesForMac(key.Low) : input.NamesFor(ip))
         {
             if (!names.Contains(name.Name))
                 names.Add(name.Name);
         }
-        if (ip is not null && options.ResolveName is { } resolve)
+        if (ip is not null && resolved is not null && resolved.TryGetValue(ip, out var found))
         {
-            foreach (var name in resolve(ip))
+            foreach (var name in found)
             {
                 if (!names.Contains(name))
                     names.Add(name);
             }
         }
-        return new HostFacts(ip is null ? NodeIds.Mac(key.Low) : NodeIds.Address(key.IpVersion, key.High, key.Low), isInternal, geo, names.Count == 0 ? TextList.Empty : new TextList(names.ToArray()));
+        return new HostFacts(ip is null ? NodeIds.Mac(key.Low) : NodeIds.Address(key.IpVersion, key.High, key.Low), isInternal, geo, range, names.Count == 0 ? TextList.Empty : new TextList(names.ToArray()));
     }
 
     private static PcapNode Describe(NodeKey key, string id, in NodeSums node, HostFacts facts, TextList macs)
@@ -197,7 +215,8 @@ public static class TopologyBuilder
             Mac = macs,
             IsInternal = facts.IsInternal,
             Country = geo?.CountryCode,
-            CountryName = geo?.CountryName,
+            // A special-purpose address has no country; its block's name ("Documentation (RFC 5737)") stands there instead.
+            CountryName = geo?.CountryName ?? facts.Range?.Label,
             City = geo?.City,
             Asn = geo?.Asn,
             AsOrganization = geo?.AsOrganization,

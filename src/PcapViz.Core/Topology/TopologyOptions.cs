@@ -19,8 +19,11 @@ public sealed class TopologyOptions
     public DateTimeOffset? Before { get; init; }
     /// <summary>Country, city and ASN for external addresses; null leaves them empty.</summary>
     public GeoLocator? Geo { get; init; }
-    /// <summary>Extra names per address (reverse DNS), asked for only when the user opts in.</summary>
-    public Func<IPAddress, IReadOnlyList<string>>? ResolveName { get; init; }
+    /// <summary>
+    /// Extra names (reverse DNS), asked for only when the user opts in: called once per build, with every distinct
+    /// unicast IP address of the graph's nodes and the build's token, so the lookups can run side by side.
+    /// </summary>
+    public Func<IReadOnlyList<IPAddress>, CancellationToken, IReadOnlyDictionary<IPAddress, IReadOnlyList<string>>>? ResolveNames { get; init; }
 }
 
 /// <summary>An IP address with a prefix length: "10.0.0.0/8", "2001:db8::/32", or a single address.</summary>

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Management.Automation;
+using System.Net;
 using PcapViz.Core;
 using PcapViz.Core.Flows;
 using PcapViz.Core.Geo;
@@ -14,6 +17,8 @@ namespace PcapViz.PowerShell.Commands;
 [OutputType(typeof(PcapTopology))]
 public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
 {
+    private const int ResolveProgressId = 0x7C51;
+
     private GeoLocator? _geo;
     private bool _ownsGeo;
 
@@ -58,7 +63,11 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
     [ValidateNotNullOrEmpty]
     public string? AsnDatabase { get; set; }
 
-    /// <summary>Also ask reverse DNS for each IP node's name. Off by default: it sends queries about the capture's hosts.</summary>
+    /// <summary>
+    /// Also ask reverse DNS for each IP node's name. Off by default: it sends queries about the capture's hosts. Up to
+    /// <see cref="ReverseDnsResolver.DefaultMaxConcurrentLookups"/> lookups run at once, each given
+    /// <see cref="ReverseDnsResolver.DefaultTimeout"/>.
+    /// </summary>
     [Parameter]
     public SwitchParameter ResolveName { get; set; }
 
@@ -109,7 +118,6 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
     protected override void EndProcessing()
     {
         FinishReading();
-        var resolver = ResolveName ? new ReverseDnsResolver(TimeSpan.FromSeconds(2)) : null;
         var options = new TopologyOptions
         {
             Layer = Layer,
@@ -120,7 +128,7 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
             After = After,
             Before = Before,
             Geo = _geo,
-            ResolveName = resolver is null ? null : resolver.Resolve,
+            ResolveNames = ResolveName ? ResolveNames : null,
         };
         try
         {
@@ -137,5 +145,48 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
             if (_ownsGeo)
                 _geo?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Reverse DNS of the graph's hosts, side by side on the thread pool while the pipeline thread writes progress
+    /// and each failed address (once, in -Verbose) as they come. Ctrl+C ends the wait at once, hung lookups or not:
+    /// the resolver gives up on them and the OperationCanceledException stops the pipeline.
+    /// </summary>
+    private IReadOnlyDictionary<IPAddress, IReadOnlyList<string>> ResolveNames(IReadOnlyList<IPAddress> addresses, CancellationToken stop)
+    {
+        if (addresses.Count == 0)
+            return new Dictionary<IPAddress, IReadOnlyList<string>>();
+        var resolver = new ReverseDnsResolver(ReverseDnsResolver.DefaultTimeout, ReverseDnsResolver.DefaultMaxConcurrentLookups);
+        var clock = Stopwatch.StartNew();
+        var updates = new BlockingCollection<ReverseDnsProgress>();
+        var work = resolver.ResolveAsync(addresses, new QueuedProgress(updates), stop);
+        // Every report is made before the task ends, so nothing is added after this.
+        work.ContinueWith(_ => updates.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var activity = $"Reverse DNS of {addresses.Count:N0} addresses, {resolver.MaxConcurrentLookups} at a time";
+        int shown = -1, failed = 0;
+        WriteProgress(new ProgressRecord(ResolveProgressId, activity, "Asking") { PercentComplete = 0 });
+        foreach (var update in updates.GetConsumingEnumerable(CancellationToken.None))
+        {
+            if (update.Failure is { } failure)
+            {
+                failed++;
+                WriteVerbose($"Reverse DNS of {failure.Address} failed: {InertText.Of(failure.Reason)}.");
+            }
+            if (update.PercentComplete != shown)
+            {
+                shown = update.PercentComplete;
+                WriteProgress(new ProgressRecord(ResolveProgressId, activity, $"{update.Completed:N0} of {update.Total:N0} answered") { PercentComplete = shown });
+            }
+        }
+        WriteProgress(new ProgressRecord(ResolveProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        var result = work.GetAwaiter().GetResult();
+        WriteVerbose($"Reverse DNS named {result.Names.Count:N0} of {addresses.Count:N0} addresses ({failed:N0} failed) in {clock.Elapsed.TotalSeconds:N2} s.");
+        return result.Names;
+    }
+
+    /// <summary>Hands the resolver's reports, made on pool threads, to the pipeline thread, the only one that may write.</summary>
+    private sealed class QueuedProgress(BlockingCollection<ReverseDnsProgress> queue) : IProgress<ReverseDnsProgress>
+    {
+        public void Report(ReverseDnsProgress value) => queue.Add(value);
     }
 }

@@ -30,7 +30,8 @@ public sealed class GraphDrawingBuilderTests
         var drawing = Draw(topology);
 
         Assert.Equal(["81.2.69.161", "www.example.co.uk", "(London, United Kingdom)"], drawing.Nodes.Single(n => n.Id == "81.2.69.161").LabelLines);
-        Assert.Equal(["10.0.0.1"], drawing.Nodes.Single(n => n.Id == "10.0.0.1").LabelLines);
+        // An address with no place says which special-purpose block it is in.
+        Assert.Equal(["10.0.0.1", "(Private)"], drawing.Nodes.Single(n => n.Id == "10.0.0.1").LabelLines);
     }
 
     [Fact]

@@ -17,6 +17,11 @@ internal sealed class DrawItem
     public string GroupNoun { get; init; } = "hosts";
     public bool IsInternal { get; init; }
     public string? Country { get; init; }
+    /// <summary>
+    /// The special-purpose block ("Documentation (RFC 5737)", "Private") of a node with no country, or of a group
+    /// whose members share one; coloured and named in the legend as a country is.
+    /// </summary>
+    public string? Range { get; init; }
     public long Traffic { get; set; }
 
     public bool IsGroup => Node is null;
@@ -38,7 +43,7 @@ internal static class NodeFolding
     {
         // Pinned, then heaviest first; ties by id so the result does not depend on the input's order.
         if (maxNodes <= 0 || nodes.Count <= maxNodes)
-            return (nodes.OrderByDescending(Traffic).ThenBy(n => n.Id, StringComparer.Ordinal).Select(Single).ToList(), 0);
+            return (nodes.OrderByDescending(Traffic).ThenBy(n => n.Id, StringComparer.Ordinal).Select(n => Single(n, layer)).ToList(), 0);
         var sorted = nodes.OrderByDescending(n => pinned is not null && pinned.Contains(n.Id)).ThenByDescending(Traffic).ThenBy(n => n.Id, StringComparer.Ordinal).ToArray();
 
         int keep = 0;
@@ -70,7 +75,7 @@ internal static class NodeFolding
 
         var items = new List<DrawItem>(maxNodes);
         for (int i = 0; i < keep; i++)
-            items.Add(Single(sorted[i]));
+            items.Add(Single(sorted[i], layer));
         var groups = new Dictionary<string, (GroupKey Key, List<PcapNode> Members)>(StringComparer.Ordinal);
         var groupOrder = new List<string>();
         for (int i = keep; i < sorted.Length; i++)
@@ -90,7 +95,7 @@ internal static class NodeFolding
             if (members.Count == 1)
             {
                 // A group of one is the node itself.
-                groupItems.Add(Single(members[0]));
+                groupItems.Add(Single(members[0], layer));
                 continue;
             }
             folded += members.Count;
@@ -98,10 +103,11 @@ internal static class NodeFolding
             {
                 Id = key.Id,
                 GroupTitle = key.Title,
-                GroupDetail = key.Detail,
+                GroupDetail = key.Detail ?? (key.IsInternal && layer == 3 ? RangesOf(members, layer) : null),
                 GroupNoun = layer switch { 2 => "MACs", 3 => "hosts", _ => "endpoints" },
                 IsInternal = key.IsInternal,
                 Country = key.Country,
+                Range = key.Range,
                 Traffic = members.Sum(Traffic),
             };
             item.Members.AddRange(members);
@@ -129,16 +135,35 @@ internal static class NodeFolding
         return AddressKey(node, 0).Id;
     }
 
-    private static DrawItem Single(PcapNode node) => new()
-    {
-        Id = node.Id,
-        Node = node,
-        IsInternal = node.IsInternal,
-        Country = string.IsNullOrEmpty(node.Country) ? null : node.Country,
-        Traffic = Traffic(node),
-    };
+    /// <summary>
+    /// The special-purpose block of a layer-3 or layer-4 node's address, read from the address itself so a topology
+    /// from anywhere (an older export, a script) is labelled alike; null for a public address or a MAC.
+    /// </summary>
+    public static Geo.AddressRange? RangeOf(PcapNode node, int layer) =>
+        layer != 2 && IPAddress.TryParse(node.Address, out var address) ? Geo.AddressClass.RangeOf(address) : null;
 
-    private readonly record struct GroupKey(string Id, string Title, string? Detail, bool IsInternal, string? Country);
+    /// <summary>The blocks an internal group's members are in, "Private, Link-local": what its subnet title does not say.</summary>
+    private static string? RangesOf(List<PcapNode> members, int layer)
+    {
+        var labels = members.Select(m => RangeOf(m, layer)?.Label).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return labels.Count == 0 ? null : TextMeasure.Shorten(string.Join(", ", labels), DrawingStyle.MaxLabelChars);
+    }
+
+    private static DrawItem Single(PcapNode node, int layer)
+    {
+        var country = string.IsNullOrEmpty(node.Country) ? null : node.Country;
+        return new()
+        {
+            Id = node.Id,
+            Node = node,
+            IsInternal = node.IsInternal,
+            Country = country,
+            Range = country is null ? RangeOf(node, layer)?.Label : null,
+            Traffic = Traffic(node),
+        };
+    }
+
+    private readonly record struct GroupKey(string Id, string Title, string? Detail, bool IsInternal, string? Country, string? Range = null);
 
     private static GroupKey KeyOf(PcapNode node, int layer, int level) => layer switch
     {
@@ -167,7 +192,12 @@ internal static class NodeFolding
         {
             var code = string.IsNullOrEmpty(node.Country) ? null : node.Country;
             if (code is null)
+            {
+                // Documentation, benchmarking, Teredo and the like have no country but are not unknown: one group per block name.
+                if (RangeOf(node, 3) is { } range)
+                    return new GroupKey("group/range/" + Slug(range.Label), range.Label, null, false, null, range.Label);
                 return new GroupKey("group/country/unknown", "External, country unknown", null, false, null);
+            }
             var name = node.CountryName ?? Geo.CountryNames.EnglishName(code);
             return new GroupKey("group/country/" + code, name is null ? code : $"{name} ({code})", null, false, code);
         }
@@ -190,9 +220,25 @@ internal static class NodeFolding
             _ => ("ports 49152\u201365535", "ephemeral"),
         };
         if (level == 0)
-            return new GroupKey("group/" + node.Address + "/" + rangeId, node.Address, range, node.IsInternal, string.IsNullOrEmpty(node.Country) ? null : node.Country);
+        {
+            var country = string.IsNullOrEmpty(node.Country) ? null : node.Country;
+            return new GroupKey("group/" + node.Address + "/" + rangeId, node.Address, range, node.IsInternal, country, country is null ? RangeOf(node, 4)?.Label : null);
+        }
         var host = AddressKey(node, level == 1 ? 0 : 2);
         return host with { Id = host.Id + "/" + rangeId, Detail = range };
+    }
+
+    private static string Slug(string label)
+    {
+        var slug = new System.Text.StringBuilder(label.Length);
+        foreach (char c in label.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+                slug.Append(c);
+            else if (slug.Length > 0 && slug[^1] != '-')
+                slug.Append('-');
+        }
+        return slug.ToString().TrimEnd('-');
     }
 
     private static string Network(IPAddress address, int prefix)

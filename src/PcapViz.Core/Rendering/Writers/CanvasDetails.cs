@@ -54,7 +54,12 @@ internal static class CanvasDetails
         Add(rows, "Host names", List(node.HostNames));
         Add(rows, "MAC", List(node.Mac));
         Add(rows, "Scope", node.IsInternal ? "internal" : "external");
-        if (node.CountryName is not null || node.Country is not null)
+        var range = node.Country is null ? Layout.NodeFolding.RangeOf(node, drawing.Layer) : null;
+        if (range is not null)
+        {
+            Add(rows, "Address block", $"{range.Label}, {range.Network}");
+        }
+        else if (node.CountryName is not null || node.Country is not null)
         {
             Add(rows, "Country", node.CountryName is null ? node.Country : node.Country is null ? node.CountryName : $"{node.CountryName} ({node.Country})");
         }
