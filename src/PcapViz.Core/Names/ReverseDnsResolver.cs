@@ -29,11 +29,15 @@ public sealed class ReverseDnsResolver
     /// <summary>How long one address is waited for; a system resolver that has not answered by then rarely will.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
 
-    // Stand-ins for the system lookup of single addresses, so a hosted-PowerShell test can make one hang; keyed by
-    // address so tests running side by side never see each other's.
-    internal static readonly ConcurrentDictionary<IPAddress, Func<IPAddress, CancellationToken, Task<string?>>> TestLookups = new();
+    /// <summary>A stand-in for the system lookup of one address; <see cref="NoTimeout"/> keeps it waited for until cancelled.</summary>
+    internal sealed record TestLookup(Func<IPAddress, CancellationToken, Task<string?>> Lookup, bool NoTimeout = false);
+
+    // Stand-ins for the system lookup of single addresses, so a hosted-PowerShell test can make one fail or hang with
+    // no timeout to rescue it; keyed by address so tests running side by side never see each other's.
+    internal static readonly ConcurrentDictionary<IPAddress, TestLookup> TestLookups = new();
 
     private readonly Func<IPAddress, CancellationToken, Task<string?>> _lookup;
+    private readonly bool _system;
 
     /// <param name="lookup">
     /// Returns the name of an address, or null when it has none; throws when the lookup failed. It is given a token
@@ -47,6 +51,7 @@ public sealed class ReverseDnsResolver
         Timeout = timeout;
         MaxConcurrentLookups = maxConcurrentLookups;
         _lookup = lookup ?? SystemLookup;
+        _system = lookup is null;
     }
 
     public TimeSpan Timeout { get; }
@@ -93,7 +98,8 @@ public sealed class ReverseDnsResolver
     private async Task<(string? Name, ReverseDnsFailure? Failure)> LookupOne(IPAddress address, CancellationToken cancellation)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        limit.CancelAfter(Timeout);
+        if (!(_system && !TestLookups.IsEmpty && TestLookups.TryGetValue(address, out var stand) && stand.NoTimeout))
+            limit.CancelAfter(Timeout);
         Task<string?> lookup;
         try
         {
@@ -133,7 +139,7 @@ public sealed class ReverseDnsResolver
     public static async Task<string?> SystemLookup(IPAddress address, CancellationToken cancellation)
     {
         if (!TestLookups.IsEmpty && TestLookups.TryGetValue(address, out var stand))
-            return await stand(address, cancellation).ConfigureAwait(false);
+            return await stand.Lookup(address, cancellation).ConfigureAwait(false);
         try
         {
             // The string overload is the one that takes a token; given an address it asks for its PTR name.

@@ -158,6 +158,7 @@ public sealed class GetPcapTopologyCommand : TopologyInputCmdlet
             return new Dictionary<IPAddress, IReadOnlyList<string>>();
         var resolver = new ReverseDnsResolver(ReverseDnsResolver.DefaultTimeout, ReverseDnsResolver.DefaultMaxConcurrentLookups);
         var clock = Stopwatch.StartNew();
+        // Not disposed: when a stopped pipeline leaves the loop early, the continuation below still completes it.
         var updates = new BlockingCollection<ReverseDnsProgress>();
         var work = resolver.ResolveAsync(addresses, new QueuedProgress(updates), stop);
         // Every report is made before the task ends, so nothing is added after this.
