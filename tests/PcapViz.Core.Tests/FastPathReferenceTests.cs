@@ -96,18 +96,6 @@ public sealed class FastPathReferenceTests(ITestOutputHelper output)
         Assert.True(total.Disagreements.Count == 0, summary + "\n" + string.Join("\n", total.Disagreements.Take(20)));
     }
 
-    private static DecodedPacket Outermost(in DecodedPacket p)
-    {
-        var o = p.Outer;
-        return new DecodedPacket
-        {
-            Status = p.Status, Flags = o.Flags | (p.Flags & PacketFlags.Fragment), SourceMac = o.SourceMac, DestinationMac = o.DestinationMac,
-            Vlan = o.Vlan, EtherType = o.EtherType, IpVersion = o.IpVersion, Protocol = o.Protocol, SourceHigh = o.SourceHigh,
-            SourceLow = o.SourceLow, DestinationHigh = o.DestinationHigh, DestinationLow = o.DestinationLow,
-            SourcePort = o.SourcePort, DestinationPort = o.DestinationPort,
-        };
-    }
-
     private static void Compare(int linkType, ReadOnlySpan<byte> data, string where, Tally tally)
     {
         tally.Packets++;
@@ -115,7 +103,7 @@ public sealed class FastPathReferenceTests(ITestOutputHelper output)
         PacketDecoder.Decode(linkType, data, ref fast);
         // PacketDotNet reads the outermost headers: a tunnelled packet is compared by the headers it kept of them.
         if (fast.TunnelDepth != 0)
-            fast = Outermost(fast);
+            fast = Frames.Outermost(fast);
         bool plain = IsPlainEthernetTcpUdp(linkType, data, fast);
         if (plain)
             tally.Plain++;

@@ -11,6 +11,22 @@ namespace PcapViz.Core.Tests;
 /// </summary>
 public static class Frames
 {
+    /// <summary>
+    /// A tunnelled packet as it reads with no tunnel opened: its outermost headers, with the packet's own status
+    /// (a packet cut short is cut short whichever header the cut falls in).
+    /// </summary>
+    public static DecodedPacket Outermost(in DecodedPacket p)
+    {
+        var o = p.Outer;
+        return new DecodedPacket
+        {
+            Status = p.Status, Flags = o.Flags, SourceMac = o.SourceMac, DestinationMac = o.DestinationMac,
+            Vlan = o.Vlan, EtherType = o.EtherType, IpVersion = o.IpVersion, Protocol = o.Protocol, SourceHigh = o.SourceHigh,
+            SourceLow = o.SourceLow, DestinationHigh = o.DestinationHigh, DestinationLow = o.DestinationLow,
+            SourcePort = o.SourcePort, DestinationPort = o.DestinationPort,
+        };
+    }
+
     public const ulong MacA = 0x00_11_22_33_44_55;
     public const ulong MacB = 0x66_77_88_99_AA_BB;
     public const ulong MacC = 0x02_00_00_00_00_0C;

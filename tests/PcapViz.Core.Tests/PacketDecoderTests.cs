@@ -379,13 +379,7 @@ public sealed class PacketDecoderTests
     private static DecodedPacket OuterOf(in DecodedPacket p)
     {
         Assert.NotEqual(0, p.TunnelDepth);
-        var o = p.Outer;
-        return new DecodedPacket
-        {
-            Flags = o.Flags, SourceMac = o.SourceMac, DestinationMac = o.DestinationMac, Vlan = o.Vlan, EtherType = o.EtherType,
-            IpVersion = o.IpVersion, Protocol = o.Protocol, SourceHigh = o.SourceHigh, SourceLow = o.SourceLow,
-            DestinationHigh = o.DestinationHigh, DestinationLow = o.DestinationLow, SourcePort = o.SourcePort, DestinationPort = o.DestinationPort,
-        };
+        return Frames.Outermost(p);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public readonly record struct Tunnel(uint Kinds, bool HasId, uint Id, byte IpVer
     }
 
     internal static Tunnel Of(in DecodedPacket p) =>
-        new(p.TunnelKinds, p.HasTunnelId, p.HasTunnelId ? p.TunnelId : 0, p.Outer.IpVersion,
+        new(p.TunnelKinds, p.HasTunnelId, p.TunnelId, p.Outer.IpVersion,
             p.Outer.SourceHigh, p.Outer.SourceLow, p.Outer.DestinationHigh, p.Outer.DestinationLow);
 }
 
